@@ -1,0 +1,60 @@
+# The one entry point. `make help` lists the targets; CI (.ci/run) calls the same ones.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+VENDOR ?=
+
+.PHONY: help install spec check-spec generate check-generated lint format typecheck test ci clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP) ## Create .venv and node_modules with every pinned tool (runs on demand)
+
+node_modules: $(NODE_STAMP)
+
+spec: $(STAMP) $(NODE_STAMP) ## Build spec/*/openapi.yaml = upstream.yaml + fixes.yaml; validate, check examples, lint
+	$(PY) -m generator spec $(VENDOR)
+
+check-spec: $(STAMP) $(NODE_STAMP) ## Fail if a committed openapi.yaml is stale or not lint-clean (0 errors, 0 warnings)
+	$(PY) -m generator check-spec $(VENDOR)
+
+generate: $(STAMP) ## Delete and regenerate generated/ from the curated specs
+	$(PY) -m generator generate $(VENDOR)
+
+check-generated: $(STAMP) ## Regenerate into a temporary folder; fail on any difference from generated/
+	$(PY) -m generator check-generated $(VENDOR)
+
+lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on overlays/ and generator/
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP) ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(STAMP) $(NODE_STAMP) ## Run the test suite (offline)
+	$(BIN)/pytest
+
+ci: check-spec check-generated lint test ## Everything CI runs
+
+clean: ## Remove the virtualenv, node_modules and caches
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
