@@ -86,7 +86,7 @@ def _is_hoistable(schema: Any) -> bool:
         return False
     if "enum" in schema or (isinstance(schema.get("properties"), dict) and bool(schema["properties"])):
         return True
-    return schema.get("type") == "object" and isinstance(schema.get("additionalProperties"), dict)
+    return schema.get("type") == "object"
 
 
 class _Hoister:
@@ -253,14 +253,29 @@ def _to_31(node: Any) -> Any:
     return converted
 
 
+def _null_alternatives(node: Any) -> Any:
+    """``{enum: [null]}`` (the 3.0 way to say "or null" in an anyOf) becomes ``{type: "null"}``."""
+    if isinstance(node, list):
+        return [_null_alternatives(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("enum") == [None] and not ({"type", "$ref"} & set(node)):
+        return dict(_NULL)
+    return {k: _null_alternatives(v) for k, v in node.items()}
+
+
 def build_view(curated: dict[str, Any], schema_names: dict[str, str] | None = None) -> dict[str, Any]:
     """The document openapi-python-client generates from (see the module docstring)."""
-    document = copy.deepcopy(curated)
+    document: dict[str, Any] = _null_alternatives(copy.deepcopy(curated))
     document.setdefault("components", {}).setdefault("schemas", {})
     _rename_schemas(document, schema_names or {})
     _Hoister(document).run(document)
     responses, _requests = reachable_schemas(document)
     schemas = document["components"]["schemas"]
+    for schema in schemas.values():
+        # A nullable component would become an anonymous "Type0" class; null is handled where
+        # the component is referenced instead (every response site accepts null anyway).
+        schema.pop("nullable", None)
     for name in sorted(responses):
         _loosen(schemas[name])
     view: dict[str, Any] = _to_31(document)

@@ -6,9 +6,11 @@ Semantics (Overlay 1.0, with the merge rules that 1.1 made explicit):
   otherwise the overlay no longer fits the document and applying it is an error.
 * ``remove: true`` deletes every selected node from its parent (``update`` is then
   ignored).  ``remove: false`` does nothing.
-* ``update`` on an object merges recursively: objects merge key by key, arrays are
-  concatenated, anything else is replaced.  ``update`` on an array appends the
-  value as one new entry.
+* ``update`` on an object merges recursively: objects merge key by key; any other
+  value (an array included) replaces what was there, so a fix states the complete
+  new list (``required``, ``enum``, ``tags``).  ``update`` on an array appends the
+  value as one new entry.  Merging cannot delete a key: a fix that must drop one
+  removes it in a preceding ``remove`` action.
 * Actions apply in order; each sees the result of the ones before it.
 
 Besides the standard fields, this project gives each action an ``x-id`` (stable,
@@ -68,9 +70,6 @@ def _merge(target: Any, update: Any) -> Any:
     if isinstance(target, dict) and isinstance(update, dict):
         for key, value in update.items():
             target[key] = _merge(target[key], value) if key in target else copy.deepcopy(value)
-        return target
-    if isinstance(target, list) and isinstance(update, list):
-        target.extend(copy.deepcopy(update))
         return target
     return copy.deepcopy(update)
 

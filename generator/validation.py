@@ -26,9 +26,12 @@ def structural_errors(document: Any) -> list[str]:
     else:
         return [f"$.openapi: unsupported OpenAPI version {version!r} (3.0.x or 3.1.x expected)"]
     problems = []
-    for error in validator_cls(document).iter_errors():
-        location = pointer_to_jsonpath(list(getattr(error, "path", ()) or ()))
-        problems.append(f"{location}: {error.message}")
+    try:
+        for error in validator_cls(document).iter_errors():
+            location = pointer_to_jsonpath(list(getattr(error, "path", ()) or ()))
+            problems.append(f"{location}: {error.message}")
+    except Exception as exc:
+        problems.append(f"$: the document is too malformed to validate ({type(exc).__name__}: {exc})")
     return problems
 
 

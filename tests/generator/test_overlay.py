@@ -25,20 +25,20 @@ DOC = {
 }
 
 
-def test_update_merges_objects_recursively_and_concatenates_arrays() -> None:
+def test_update_merges_objects_recursively_and_replaces_arrays() -> None:
     result, reports = apply_overlay(
         DOC,
         _overlay(
             {
                 "x-id": "add-null",
                 "target": "$.components.schemas.Company",
-                "update": {"properties": {"size": {"nullable": True, "enum": [None]}}, "required": ["name"]},
+                "update": {"properties": {"size": {"nullable": True, "enum": ["1-10", None]}}, "required": ["name"]},
             }
         ),
     )
     size = result["components"]["schemas"]["Company"]["properties"]["size"]
-    assert size == {"type": "string", "enum": ["1-10", "11-50", None], "nullable": True}
-    assert result["components"]["schemas"]["Company"]["required"] == ["id", "name"]
+    assert size == {"type": "string", "enum": ["1-10", None], "nullable": True}
+    assert result["components"]["schemas"]["Company"]["required"] == ["name"]
     assert reports[0].locations == ["$['components']['schemas']['Company']"]
     # the input document is never modified
     assert DOC["components"]["schemas"]["Company"]["properties"]["size"] == {
