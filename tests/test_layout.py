@@ -67,7 +67,7 @@ def test_readme_leads_with_the_two_setup_commands_and_ci_runs_the_test_one() -> 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", readme, flags=re.S)
     assert blocks, "README has no command block"
-    first = [line.strip() for line in blocks[0].splitlines() if line.strip() and not line.startswith("#")]
+    first = [line.split("#")[0].strip() for line in blocks[0].splitlines() if line.split("#")[0].strip()]
     assert len(first) == 2, f"the first command block must hold exactly the two set-up commands, got {first}"
     test_command = first[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
