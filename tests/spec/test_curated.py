@@ -84,7 +84,7 @@ def test_every_operation_can_fail_with_401_429_and_500() -> None:
 
 
 def _headers(document: dict[str, Any], response: Any) -> set[str]:
-    return set((resolve(document, response).get("headers") or {}))
+    return set(resolve(document, response).get("headers") or {})
 
 
 def test_location_and_retry_after_are_declared_where_documented() -> None:
@@ -153,7 +153,8 @@ def test_upstream_keeps_the_documentation_defects() -> None:
     assert "industry" not in company["properties"]
     assert len(company["properties"]["size"]["enum"]) == 5
     result = upstream["components"]["schemas"]["response_person_enrichment_result_object"]["properties"]["result"]
-    assert result.get("nullable") is True and "$ref" in result
+    assert result.get("nullable") is True
+    assert "$ref" in result
 
 
 def test_the_curated_schemas_say_what_real_data_looks_like() -> None:
@@ -163,7 +164,8 @@ def test_the_curated_schemas_say_what_real_data_looks_like() -> None:
     assert {"$ref": "#/components/schemas/response_company_object"} in person["company"]["anyOf"]
     assert None in person["gender"]["enum"]
     company = schemas["response_company_object"]["properties"]
-    assert "enum" not in company["size"] and "industry" in company
+    assert "enum" not in company["size"]
+    assert "industry" in company
     leads = document["paths"]["/people/enrichment-requests"]["post"]["requestBody"]["content"]["application/json"]
     assert leads["schema"]["properties"]["leads"]["maxItems"] == 10000
     assert "linkedin_url" in leads["schema"]["properties"]["leads"]["items"]["properties"]
