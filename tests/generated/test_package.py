@@ -86,3 +86,24 @@ def test_generated_package_passes_mypy_strict_in_a_consumer(vendor: Vendor, tmp_
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_the_generated_client_keeps_the_token_out_of_its_repr() -> None:
+    from amplemarket_api import AuthenticatedClient
+
+    client = AuthenticatedClient(base_url="https://api.example.invalid", token="sk-test-not-in-repr")
+    client.get_httpx_client()  # the token is copied into the headers here
+    assert "sk-test-not-in-repr" not in repr(client)
+    assert client.get_httpx_client().headers["Authorization"] == "Bearer sk-test-not-in-repr"
+
+
+def test_endpoint_modules_expose_request_and_parse_hooks() -> None:
+    from amplemarket_api.api.people_enrichment import single_person_enrichment as module
+
+    kwargs = module.request_kwargs(email="person@example.com", reveal_email=True)
+    assert kwargs == {
+        "method": "get",
+        "url": "/people/find",
+        "params": {"email": "person@example.com", "reveal_email": True},
+    }
+    assert module.parse_response is module._parse_response

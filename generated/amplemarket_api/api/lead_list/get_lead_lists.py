@@ -270,3 +270,9 @@ async def asyncio(
             owner_email=owner_email,
         )
     ).parsed
+
+
+# Public hooks for a hand-written layer that sends requests itself (retries, rate limits, logging):
+# build the request with ``request_kwargs`` and read the answer with ``parse_response``.
+request_kwargs = _get_kwargs
+parse_response = _parse_response

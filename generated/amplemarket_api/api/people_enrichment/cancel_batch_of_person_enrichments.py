@@ -226,3 +226,9 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+# Public hooks for a hand-written layer that sends requests itself (retries, rate limits, logging):
+# build the request with ``request_kwargs`` and read the answer with ``parse_response``.
+request_kwargs = _get_kwargs
+parse_response = _parse_response
