@@ -1,7 +1,35 @@
-"""Amplemarket client: the hand-written layer over the generated ``amplemarket_api`` package."""
+"""Amplemarket API client: the hand-written layer over the generated ``amplemarket_api``.
+
+    from amplemarket import Amplemarket, errors
+
+    with Amplemarket() as am:                      # AMPLEMARKET_API_KEY from the environment
+        person = am.people.find(email="jane@example.com")
+        job = am.people.enrich([{"email": "jane@example.com"}]).wait()
+        for result in job.results():
+            ...
+
+``AsyncAmplemarket`` offers the same with ``await`` and ``async for``.
+"""
 
 from __future__ import annotations
 
-__all__ = ["__version__"]
+from apicore import AsyncJob, AsyncPaginator, Job, Limit, Paginator, PollPolicy, RateLimiter
 
-__version__ = "0.1.0"
+from . import errors
+from ._async_client import AsyncAmplemarket
+from ._client import Amplemarket
+from ._version import __version__
+
+__all__ = [
+    "Amplemarket",
+    "AsyncAmplemarket",
+    "AsyncJob",
+    "AsyncPaginator",
+    "Job",
+    "Limit",
+    "Paginator",
+    "PollPolicy",
+    "RateLimiter",
+    "__version__",
+    "errors",
+]

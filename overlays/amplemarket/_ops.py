@@ -1,0 +1,603 @@
+"""What each Amplemarket operation sends and expects, and the input checks that run first.
+
+Shared by the sync and async clients: every function here validates its arguments
+(raising ``InvalidInput`` before anything is sent) and returns a ``Request``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import httpx
+from amplemarket_api import Client as _ParserClient
+from amplemarket_api.api.account import account_info
+from amplemarket_api.api.calls import create_calls, get_call_dispositions
+from amplemarket_api.api.companies_enrichment import single_company_enrichment
+from amplemarket_api.api.contacts import get_contact, get_contact_by_email, get_contacts
+from amplemarket_api.api.email_validation import (
+    cancel_batch_of_email_validations,
+    retrieve_email_validation_results,
+    start_batch_of_email_validations,
+)
+from amplemarket_api.api.exclusion_lists import (
+    create_excluded_domains,
+    create_excluded_emails,
+    delete_excluded_domains,
+    delete_excluded_emails,
+    get_excluded_domains,
+    get_excluded_emails,
+)
+from amplemarket_api.api.lead_list import create_lead_list, get_lead_lists, retrieve_lead_list
+from amplemarket_api.api.people_enrichment import (
+    cancel_batch_of_person_enrichments,
+    retrieve_person_enrichment_results,
+    single_person_enrichment,
+    start_batch_of_person_enrichments,
+)
+from amplemarket_api.api.phone_numbers import review_phone_number
+from amplemarket_api.api.searcher import search_people
+from amplemarket_api.api.sequences import add_leads, get_sequences
+from amplemarket_api.api.tasks import complete_task, get_tasks, get_tasks_statuses, get_tasks_types, skip_task
+from amplemarket_api.api.users import get_users
+from amplemarket_api.models import (
+    AccountInfo,
+    AddLeads,
+    AddLeadsRequest,
+    Call,
+    CallDispositions,
+    CancelRequest,
+    Company,
+    CompleteTaskRequest,
+    Contact,
+    Contacts,
+    EmailValidation,
+    EmailValidationsRequest,
+    ExcludedDomains,
+    ExcludedDomainsRequest,
+    ExcludedEmails,
+    ExcludedEmailsRequest,
+    ExclusionStatus,
+    LeadList,
+    LeadListRequest,
+    LeadLists,
+    LogCallRequest,
+    PeopleSearchRequest,
+    Person,
+    PersonEnrichment,
+    PersonSearch,
+    PhoneNumberReview,
+    PhoneNumberReviewRequest,
+    Sequences,
+    SingleContact,
+    StartBatchOfPersonEnrichmentsRequest,
+    TaskAction,
+    Tasks,
+    TaskStatuses,
+    TaskTypes,
+    Users,
+)
+from amplemarket_api.types import UNSET, Unset
+from apicore import JobReader, Limit, cursor_next_href
+from apicore.errors import (
+    APIError,
+    AuthenticationError,
+    BadRequest,
+    InsufficientCredits,
+    InvalidResponse,
+    NotFound,
+    RequestTimeout,
+    ServerError,
+    UnavailableForLegalReasons,
+)
+from apicore.inputs import Problems, as_mapping
+from apicore.requests import Request, endpoint_request, link_request
+
+# --------------------------------------------------------------------------- documented limits
+#: Requests per minute (spec/amplemarket/openapi.yaml, info.x-rate-limit; fixes rate-limits-*).
+DEFAULT_LIMIT = Limit(500, 60.0)
+ROUTE_LIMITS = {"/people/search": Limit(300, 60.0), "/people/find": Limit(350, 60.0)}
+#: Items per request (fixes enrichment-batch-limit, the email validation usage limit, the add-leads guide).
+MAX_ENRICHMENT_LEADS = 10_000
+MAX_EMAIL_VALIDATIONS = 100_000
+MAX_LEAD_LIST_LEADS = 10_000
+MAX_SEQUENCE_LEADS = 250
+MAX_DATA_FIELDS = 50
+MAX_DATA_NAME = 255
+MAX_DATA_VALUE = 512
+MAX_SEARCH_PAGE_SIZE = 100
+DATA_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$")
+
+#: Error codes documented on the errors page, mapped to the most specific error class.
+ERROR_CODES: dict[str, type[APIError]] = {
+    "person_not_found": NotFound,
+    "insufficient_credits": InsufficientCredits,
+    "unavailable_for_legal_reasons": UnavailableForLegalReasons,
+    "unauthorized": AuthenticationError,
+    "request_timeout": RequestTimeout,
+    "missing_field": BadRequest,
+    "unsupported_value": BadRequest,
+    "internal_server_error": ServerError,
+}
+
+PARSER = _ParserClient(base_url="https://api.amplemarket.com")
+
+
+def _unset(value: Any) -> Any:
+    return UNSET if value is None else value
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, Unset) else str(value)
+
+
+# --------------------------------------------------------------------------- input checks
+_ENRICH_FIELDS = ("email", "linkedin_url", "company_domain", "company_name", "name", "title")
+
+
+def _identifies_person(lead: Mapping[str, Any]) -> bool:
+    """email, or linkedin_url, or a name/title together with a company name or domain."""
+    has = {k for k in _ENRICH_FIELDS if isinstance(lead.get(k), str) and lead[k].strip()}
+    return bool(
+        {"email", "linkedin_url"} & has or ({"name", "title"} & has and {"company_name", "company_domain"} & has)
+    )
+
+
+def _check_person_fields(problems: Problems, where: str, lead: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    allowed = set(allowed)
+    for key, value in lead.items():
+        if key not in allowed:
+            hint = " (use linkedin_url)" if key == "linkedin_id" else ""
+            problems.add(f"{where}.{key}", f"is not a documented field{hint}; allowed: {', '.join(sorted(allowed))}")
+        elif value is not None and not isinstance(value, str):
+            problems.add(f"{where}.{key}", "must be a string")
+    if isinstance(lead.get("email"), str):
+        problems.email(f"{where}.email", lead["email"])
+    if not _identifies_person(lead):
+        problems.add(
+            where,
+            "does not identify a person: give email, linkedin_url, or name/title with company_name or company_domain",
+        )
+
+
+def check_person_query(query: Mapping[str, Any]) -> None:
+    problems = Problems()
+    _check_person_fields(problems, "people.find", {k: v for k, v in query.items() if v is not None}, _ENRICH_FIELDS)
+    problems.raise_if_any()
+
+
+def enrichment_leads(leads: Sequence[Any]) -> list[dict[str, Any]]:
+    """Validated copies of the leads of an enrichment request (every problem reported at once)."""
+    problems = Problems()
+    checked: list[dict[str, Any]] = []
+    if problems.non_empty("leads", leads):
+        for index, lead in enumerate(leads):
+            data = as_mapping(lead)
+            if data is None:
+                problems.add(f"leads[{index}]", "must be a mapping such as {'email': ...}")
+                continue
+            cleaned = {k: v for k, v in data.items() if v is not None}
+            _check_person_fields(problems, f"leads[{index}]", cleaned, _ENRICH_FIELDS)
+            checked.append(cleaned)
+    problems.raise_if_any()
+    return checked
+
+
+def email_list(emails: Sequence[Any], where: str = "emails") -> list[str]:
+    problems = Problems()
+    found: list[str] = []
+    if problems.non_empty(where, emails):
+        for index, item in enumerate(emails):
+            data = as_mapping(item)
+            value = data.get("email") if data is not None else item
+            problems.email(f"{where}[{index}]", value)
+            found.append(str(value))
+    problems.raise_if_any()
+    return found
+
+
+def domain_list(domains: Sequence[str]) -> list[str]:
+    problems = Problems()
+    if problems.non_empty("domains", domains):
+        for index, domain in enumerate(domains):
+            if not isinstance(domain, str) or not DOMAIN.match(domain):
+                problems.add(f"domains[{index}]", f"is not a bare domain name such as example.com: {domain!r}")
+    problems.raise_if_any()
+    return list(domains)
+
+
+_SEQUENCE_LEAD_FIELDS = {"email", "linkedin_url", "data", "overrides"}
+_OVERRIDES = {
+    "ignore_recently_contacted",
+    "ignore_exclusion_list",
+    "ignore_duplicate_leads_in_other_draft_sequences",
+    "ignore_duplicate_leads_in_other_active_sequences",
+}
+
+
+def _check_data_fields(problems: Problems, where: str, data: Any) -> None:
+    if not isinstance(data, Mapping):
+        problems.add(where, "must be a mapping of field name to string value")
+        return
+    if len(data) > MAX_DATA_FIELDS:
+        problems.add(where, f"has {len(data)} fields; at most {MAX_DATA_FIELDS} are allowed")
+    for name, value in data.items():
+        if not isinstance(name, str) or not DATA_FIELD_NAME.match(name):
+            problems.add(f"{where}.{name}", "field names use lowercase letters, digits and _ and start with a letter")
+        elif len(name) > MAX_DATA_NAME:
+            problems.add(f"{where}.{name[:20]}...", f"field names are at most {MAX_DATA_NAME} characters")
+        if value is not None and not isinstance(value, str):
+            problems.add(f"{where}.{name}", "values must be strings")
+        elif isinstance(value, str) and len(value) > MAX_DATA_VALUE:
+            problems.add(f"{where}.{name}", f"values are at most {MAX_DATA_VALUE} characters (got {len(value)})")
+
+
+def sequence_leads(leads: Sequence[Any]) -> list[dict[str, Any]]:
+    problems = Problems()
+    checked: list[dict[str, Any]] = []
+    if problems.non_empty("leads", leads):
+        for index, lead in enumerate(leads):
+            where = f"leads[{index}]"
+            data = as_mapping(lead)
+            if data is None:
+                problems.add(where, "must be a mapping with email and/or linkedin_url")
+                continue
+            cleaned = {k: v for k, v in data.items() if v is not None}
+            for key in cleaned.keys() - _SEQUENCE_LEAD_FIELDS:
+                problems.add(f"{where}.{key}", "is not a lead field (put extra fields under data)")
+            if not (cleaned.get("email") or cleaned.get("linkedin_url")):
+                problems.add(where, "needs an email or a linkedin_url")
+            if "email" in cleaned:
+                problems.email(f"{where}.email", cleaned["email"])
+            if "data" in cleaned:
+                _check_data_fields(problems, f"{where}.data", cleaned["data"])
+            overrides = cleaned.get("overrides")
+            if overrides is not None:
+                if not isinstance(overrides, Mapping):
+                    problems.add(f"{where}.overrides", "must be a mapping of override name to bool")
+                else:
+                    for key in overrides.keys() - _OVERRIDES:
+                        problems.add(f"{where}.overrides.{key}", f"is not an override; known: {sorted(_OVERRIDES)}")
+            checked.append(cleaned)
+    problems.raise_if_any()
+    return checked
+
+
+_LEAD_LIST_NEEDS = {
+    "linkedin": "linkedin_url",
+    "email": "email",
+}
+
+
+def lead_list_leads(kind: str, leads: Sequence[Any]) -> list[dict[str, Any]]:
+    problems = Problems()
+    checked: list[dict[str, Any]] = []
+    if kind not in {"linkedin", "email", "titles_and_company"}:
+        problems.add("type", f"must be linkedin, email or titles_and_company, got {kind!r}")
+    if problems.non_empty("leads", leads) and len(leads) > MAX_LEAD_LIST_LEADS:
+        problems.add(
+            "leads", f"{len(leads)} leads; a lead list takes at most {MAX_LEAD_LIST_LEADS} (split it yourself)"
+        )
+    for index, lead in enumerate(leads):
+        where = f"leads[{index}]"
+        data = as_mapping(lead)
+        if data is None:
+            problems.add(where, "must be a mapping")
+            continue
+        cleaned = {k: v for k, v in data.items() if v is not None}
+        needed = _LEAD_LIST_NEEDS.get(kind)
+        if needed and not cleaned.get(needed):
+            problems.add(where, f"a {kind} lead list needs {needed} on every lead")
+        if kind == "titles_and_company" and not (
+            cleaned.get("title") and (cleaned.get("company_name") or cleaned.get("company_domain"))
+        ):
+            problems.add(where, "a titles_and_company lead list needs title and company_name or company_domain")
+        if "email" in cleaned:
+            problems.email(f"{where}.email", cleaned["email"])
+        checked.append(cleaned)
+    problems.raise_if_any()
+    return checked
+
+
+def require(where: str, value: Any, rule: str = "is required") -> None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        problems = Problems()
+        problems.add(where, rule)
+        problems.raise_if_any()
+
+
+# --------------------------------------------------------------------------- requests
+def find_person(**query: Any) -> Request[Person]:
+    check_person_query({k: v for k, v in query.items() if not k.startswith("reveal_")})
+    args = {k: _unset(v) for k, v in query.items()}
+    return endpoint_request(single_person_enrichment, Person, PARSER, **args)
+
+
+def find_company(domain: str | None, linkedin_url: str | None) -> Request[Company]:
+    if bool(domain) == bool(linkedin_url):
+        problems = Problems()
+        problems.add("companies.find", "give exactly one of domain or linkedin_url")
+        problems.raise_if_any()
+    return endpoint_request(
+        single_company_enrichment, Company, PARSER, domain=_unset(domain), linkedin_url=_unset(linkedin_url)
+    )
+
+
+def search_page(filters: Mapping[str, Any], page: int, page_size: int | None) -> Request[PersonSearch]:
+    body: dict[str, Any] = {k: v for k, v in filters.items() if v is not None}
+    body["page"] = page
+    if page_size is not None:
+        body["page_size"] = page_size
+    return endpoint_request(search_people, PersonSearch, PARSER, body=PeopleSearchRequest.from_dict(body))
+
+
+def start_enrichment(
+    leads: Sequence[dict[str, Any]], reveal_email: bool, reveal_phone: bool
+) -> Request[PersonEnrichment]:
+    body = StartBatchOfPersonEnrichmentsRequest.from_dict(
+        {"leads": list(leads), "reveal_email": reveal_email, "reveal_phone_numbers": reveal_phone}
+    )
+    return endpoint_request(start_batch_of_person_enrichments, PersonEnrichment, PARSER, creates=True, body=body)
+
+
+def get_enrichment(job_id: Any) -> Request[PersonEnrichment]:
+    return endpoint_request(retrieve_person_enrichment_results, PersonEnrichment, PARSER, id=job_id)
+
+
+def cancel_enrichment(job_id: Any) -> Request[PersonEnrichment]:
+    body = CancelRequest.from_dict({"status": "canceled"})
+    return endpoint_request(cancel_batch_of_person_enrichments, PersonEnrichment, PARSER, id=job_id, body=body)
+
+
+def start_email_validation(emails: Sequence[str]) -> Request[EmailValidation]:
+    body = EmailValidationsRequest.from_dict({"emails": [{"email": e} for e in emails]})
+    return endpoint_request(start_batch_of_email_validations, EmailValidation, PARSER, creates=True, body=body)
+
+
+def get_email_validation(job_id: Any) -> Request[EmailValidation]:
+    return endpoint_request(retrieve_email_validation_results, EmailValidation, PARSER, id=str(job_id))
+
+
+def cancel_email_validation(job_id: Any) -> Request[EmailValidation]:
+    body = CancelRequest.from_dict({"status": "canceled"})
+    return endpoint_request(cancel_batch_of_email_validations, EmailValidation, PARSER, id=str(job_id), body=body)
+
+
+def create_list(body: dict[str, Any]) -> Request[LeadList]:
+    return endpoint_request(create_lead_list, LeadList, PARSER, creates=True, body=LeadListRequest.from_dict(body))
+
+
+def get_list(list_id: Any) -> Request[LeadList]:
+    return endpoint_request(retrieve_lead_list, LeadList, PARSER, id=str(list_id))
+
+
+def list_lists(filters: Mapping[str, Any]) -> Request[LeadLists]:
+    return endpoint_request(get_lead_lists, LeadLists, PARSER, **{k: _unset(v) for k, v in filters.items()})
+
+
+def list_sequences(filters: Mapping[str, Any]) -> Request[Sequences]:
+    return endpoint_request(get_sequences, Sequences, PARSER, **{k: _unset(v) for k, v in filters.items()})
+
+
+def add_sequence_leads(
+    sequence_id: str, leads: Sequence[dict[str, Any]], settings: Mapping[str, Any] | None
+) -> Request[AddLeads]:
+    body: dict[str, Any] = {"leads": list(leads)}
+    if settings:
+        body["settings"] = dict(settings)
+    return endpoint_request(
+        add_leads, AddLeads, PARSER, creates=True, id=sequence_id, body=AddLeadsRequest.from_dict(body)
+    )
+
+
+def merge_add_leads(parts: Sequence[AddLeads]) -> AddLeads:
+    """One summary for a request that was split into several."""
+    if len(parts) == 1:
+        return parts[0]
+    merged: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.to_dict().items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                merged[key] = merged.get(key, 0) + value
+            elif isinstance(value, list):
+                merged[key] = [*merged.get(key, []), *value]
+            else:
+                merged.setdefault(key, value)
+    return AddLeads.from_dict(merged)
+
+
+def exclusions_page(kind: str, filters: Mapping[str, Any]) -> Request[Any]:
+    module, model = (
+        (get_excluded_domains, ExcludedDomains) if kind == "domains" else (get_excluded_emails, ExcludedEmails)
+    )
+    return endpoint_request(module, model, PARSER, **{k: _unset(v) for k, v in filters.items()})
+
+
+def change_exclusions(kind: str, values: Sequence[str], *, add: bool) -> Request[ExclusionStatus]:
+    if kind == "domains":
+        body: Any = ExcludedDomainsRequest.from_dict({"excluded_domains": [{"domain": v} for v in domain_list(values)]})
+        module = create_excluded_domains if add else delete_excluded_domains
+    else:
+        body = ExcludedEmailsRequest.from_dict({"excluded_emails": [{"email": v} for v in email_list(values)]})
+        module = create_excluded_emails if add else delete_excluded_emails
+    return endpoint_request(module, ExclusionStatus, PARSER, creates=add, body=body)
+
+
+def list_tasks(user_id: str, filters: Mapping[str, Any]) -> Request[Tasks]:
+    require("user_id", user_id, "is required: tasks are listed per user (see users.list())")
+    args = {("type_" if k == "type" else k): _unset(v) for k, v in filters.items()}
+    return endpoint_request(get_tasks, Tasks, PARSER, user_id=user_id, **args)
+
+
+def finish_task(task_id: str, *, skip: bool, set_lead_to_completed: bool | None = None) -> Request[TaskAction]:
+    require("task_id", task_id)
+    if skip:
+        return endpoint_request(skip_task, TaskAction, PARSER, id=task_id)
+    body = CompleteTaskRequest.from_dict(
+        {} if set_lead_to_completed is None else {"set_lead_to_completed": set_lead_to_completed}
+    )
+    return endpoint_request(complete_task, TaskAction, PARSER, id=task_id, body=body)
+
+
+def task_statuses() -> Request[TaskStatuses]:
+    return endpoint_request(get_tasks_statuses, TaskStatuses, PARSER)
+
+
+def task_types() -> Request[TaskTypes]:
+    return endpoint_request(get_tasks_types, TaskTypes, PARSER)
+
+
+def list_users(filters: Mapping[str, Any]) -> Request[Users]:
+    return endpoint_request(get_users, Users, PARSER, **{k: _unset(v) for k, v in filters.items()})
+
+
+def account() -> Request[AccountInfo]:
+    return endpoint_request(account_info, AccountInfo, PARSER)
+
+
+def log_call(fields: Mapping[str, Any]) -> Request[Call]:
+    problems = Problems()
+    for name in ("from", "to", "task_id", "user_id"):
+        if not fields.get(name):
+            problems.add(name, "is required")
+    duration = fields.get("duration")
+    if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
+        problems.add("duration", f"must be a whole number of seconds >= 0, got {duration!r}")
+    for name in ("answered", "human"):
+        if not isinstance(fields.get(name), bool):
+            problems.add(name, "must be True or False")
+    problems.raise_if_any()
+    body = LogCallRequest.from_dict({k: v for k, v in fields.items() if v is not None})
+    return endpoint_request(create_calls, Call, PARSER, creates=True, body=body)
+
+
+def dispositions() -> Request[CallDispositions]:
+    return endpoint_request(get_call_dispositions, CallDispositions, PARSER)
+
+
+def _unwrap_contact(request: Request[SingleContact]) -> Request[Contact]:
+    def parse(response: httpx.Response) -> Contact:
+        wrapper = request.parse(response)
+        if isinstance(wrapper.contact, Contact):
+            return wrapper.contact
+        raise InvalidResponse(f"{response.status_code} response holds no contact", response=response)
+
+    return Request(request.call, parse)
+
+
+def contact(contact_id: str) -> Request[Contact]:
+    require("contact_id", contact_id)
+    return _unwrap_contact(endpoint_request(get_contact, SingleContact, PARSER, id=contact_id))
+
+
+def contact_by_email(email: str) -> Request[Contact]:
+    problems = Problems()
+    problems.email("email", email)
+    problems.raise_if_any()
+    return _unwrap_contact(endpoint_request(get_contact_by_email, SingleContact, PARSER, email=email))
+
+
+def contacts(ids: Sequence[str]) -> Request[Contacts]:
+    problems = Problems()
+    if problems.non_empty("ids", ids):
+        for index, value in enumerate(ids):
+            if not isinstance(value, str) or not value.strip():
+                problems.add(f"ids[{index}]", "must be a non-empty string")
+    problems.raise_if_any()
+    return endpoint_request(get_contacts, Contacts, PARSER, ids=list(ids))
+
+
+def review_number(phone_number_id: str, fields: Mapping[str, Any]) -> Request[PhoneNumberReview]:
+    require("phone_number_id", phone_number_id)
+    body = PhoneNumberReviewRequest.from_dict({k: v for k, v in fields.items() if v is not None})
+    return endpoint_request(review_phone_number, PhoneNumberReview, PARSER, creates=True, id=phone_number_id, body=body)
+
+
+def follow(href: str, model: type[Any]) -> Request[Any]:
+    return link_request(href, model)
+
+
+def check_search(filters: Mapping[str, Any], page_size: int | None, start_page: int) -> None:
+    problems = Problems()
+    known = {f.name for f in attrs.fields(PeopleSearchRequest)} - {"page", "page_size", "additional_properties"}
+    for name in sorted(set(filters) - known):
+        problems.add(name, f"is not a documented search filter; known: {', '.join(sorted(known))}")
+    if page_size is not None and not (isinstance(page_size, int) and 1 <= page_size <= MAX_SEARCH_PAGE_SIZE):
+        problems.add("page_size", f"must be an integer from 1 to {MAX_SEARCH_PAGE_SIZE}, got {page_size!r}")
+    if not isinstance(start_page, int) or start_page < 1:
+        problems.add("start_page", f"must be an integer >= 1, got {start_page!r}")
+    problems.raise_if_any()
+
+
+def lead_list_body(
+    *,
+    owner: str,
+    kind: str,
+    leads: Sequence[Any],
+    shared: bool,
+    name: str | None,
+    visible: bool | None,
+    options: Mapping[str, bool] | None,
+) -> dict[str, Any]:
+    problems = Problems()
+    problems.email("owner", owner)
+    problems.raise_if_any()
+    body: dict[str, Any] = {"owner": owner, "type": kind, "shared": shared, "leads": lead_list_leads(kind, leads)}
+    for key, value in (("name", name), ("visible", visible), ("options", dict(options) if options else None)):
+        if value is not None:
+            body[key] = value
+    return body
+
+
+# --------------------------------------------------------------------------- page and job readers
+def _status(model: Any) -> str | None:
+    return _text(getattr(model, "status", None))
+
+
+def _errors(model: Any) -> list[dict[str, Any]]:
+    errors = getattr(model, "errors", None)
+    if not isinstance(errors, list):
+        return []
+    return [e.to_dict() if hasattr(e, "to_dict") else {"detail": str(e)} for e in errors if e is not None]
+
+
+def _list_of(attribute: str) -> Callable[[Any], list[Any]]:
+    def read(model: Any) -> list[Any]:
+        value = getattr(model, attribute, None)
+        return value if isinstance(value, list) else []
+
+    return read
+
+
+search_items = _list_of("results")
+lead_lists_items = _list_of("lead_lists")
+sequences_items = _list_of("sequences")
+tasks_items = _list_of("tasks")
+users_items = _list_of("users")
+contacts_items = _list_of("contacts")
+LeadListsPage = LeadLists
+SequencesPage = Sequences
+TasksPage = Tasks
+UsersPage = Users
+
+
+def exclusion_page_model(kind: str) -> type[Any]:
+    return ExcludedDomains if kind == "domains" else ExcludedEmails
+
+
+def exclusion_items(page: Any) -> list[Any]:
+    found: list[Any] = _list_of("excluded_domains")(page) or _list_of("excluded_emails")(page)
+    return found
+
+
+ENRICHMENT_READER: JobReader[Any, Any] = JobReader(_status, _errors, _list_of("results"), cursor_next_href)
+EMAIL_VALIDATION_READER: JobReader[Any, Any] = JobReader(_status, _errors, _list_of("results"), cursor_next_href)
+LEAD_LIST_READER: JobReader[Any, Any] = JobReader(_status, _errors, _list_of("leads"), cursor_next_href)
+
+
+def job_id_of(model: Any) -> Any:
+    value = getattr(model, "id", None)
+    return None if isinstance(value, Unset) else value
