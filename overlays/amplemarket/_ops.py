@@ -7,8 +7,9 @@ Shared by the sync and async clients: every function here validates its argument
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import httpx
@@ -94,6 +95,8 @@ from apicore.errors import (
 )
 from apicore.inputs import Problems, as_mapping
 from apicore.requests import Request, endpoint_request, link_request
+
+M = TypeVar("M")
 
 # --------------------------------------------------------------------------- documented limits
 #: Requests per minute (spec/amplemarket/openapi.yaml, info.x-rate-limit; fixes rate-limits-*).
@@ -309,6 +312,27 @@ def require(where: str, value: Any, rule: str = "is required") -> None:
         problems.raise_if_any()
 
 
+def _body(model: type[M], data: Mapping[str, Any]) -> M:
+    """The generated request model for ``data``; a value it cannot hold is bad input, not a crash."""
+    try:
+        built: M = getattr(model, "from_dict")(data)  # noqa: B009
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        problems = Problems()
+        problems.add(model.__name__, f"cannot be built from the arguments: {exc}")
+        problems.raise_if_any()
+        raise  # unreachable: raise_if_any raised
+    return built
+
+
+def _uuid(problems: Problems, where: str, value: Any) -> None:
+    if value is None:
+        return
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        problems.add(where, f"must be a UUID, got {value!r}")
+
+
 # --------------------------------------------------------------------------- requests
 def find_person(**query: Any) -> Request[Person]:
     check_person_query({k: v for k, v in query.items() if not k.startswith("reveal_")})
@@ -331,14 +355,15 @@ def search_page(filters: Mapping[str, Any], page: int, page_size: int | None) ->
     body["page"] = page
     if page_size is not None:
         body["page_size"] = page_size
-    return endpoint_request(search_people, PersonSearch, PARSER, body=PeopleSearchRequest.from_dict(body))
+    return endpoint_request(search_people, PersonSearch, PARSER, body=_body(PeopleSearchRequest, body))
 
 
 def start_enrichment(
     leads: Sequence[dict[str, Any]], reveal_email: bool, reveal_phone: bool
 ) -> Request[PersonEnrichment]:
-    body = StartBatchOfPersonEnrichmentsRequest.from_dict(
-        {"leads": list(leads), "reveal_email": reveal_email, "reveal_phone_numbers": reveal_phone}
+    body = _body(
+        StartBatchOfPersonEnrichmentsRequest,
+        {"leads": list(leads), "reveal_email": reveal_email, "reveal_phone_numbers": reveal_phone},
     )
     return endpoint_request(start_batch_of_person_enrichments, PersonEnrichment, PARSER, creates=True, body=body)
 
@@ -348,12 +373,12 @@ def get_enrichment(job_id: Any) -> Request[PersonEnrichment]:
 
 
 def cancel_enrichment(job_id: Any) -> Request[PersonEnrichment]:
-    body = CancelRequest.from_dict({"status": "canceled"})
+    body = _body(CancelRequest, {"status": "canceled"})
     return endpoint_request(cancel_batch_of_person_enrichments, PersonEnrichment, PARSER, id=job_id, body=body)
 
 
 def start_email_validation(emails: Sequence[str]) -> Request[EmailValidation]:
-    body = EmailValidationsRequest.from_dict({"emails": [{"email": e} for e in emails]})
+    body = _body(EmailValidationsRequest, {"emails": [{"email": e} for e in emails]})
     return endpoint_request(start_batch_of_email_validations, EmailValidation, PARSER, creates=True, body=body)
 
 
@@ -362,12 +387,12 @@ def get_email_validation(job_id: Any) -> Request[EmailValidation]:
 
 
 def cancel_email_validation(job_id: Any) -> Request[EmailValidation]:
-    body = CancelRequest.from_dict({"status": "canceled"})
+    body = _body(CancelRequest, {"status": "canceled"})
     return endpoint_request(cancel_batch_of_email_validations, EmailValidation, PARSER, id=str(job_id), body=body)
 
 
 def create_list(body: dict[str, Any]) -> Request[LeadList]:
-    return endpoint_request(create_lead_list, LeadList, PARSER, creates=True, body=LeadListRequest.from_dict(body))
+    return endpoint_request(create_lead_list, LeadList, PARSER, creates=True, body=_body(LeadListRequest, body))
 
 
 def get_list(list_id: Any) -> Request[LeadList]:
@@ -389,7 +414,7 @@ def add_sequence_leads(
     if settings:
         body["settings"] = dict(settings)
     return endpoint_request(
-        add_leads, AddLeads, PARSER, creates=True, id=sequence_id, body=AddLeadsRequest.from_dict(body)
+        add_leads, AddLeads, PARSER, creates=True, id=sequence_id, body=_body(AddLeadsRequest, body)
     )
 
 
@@ -418,10 +443,10 @@ def exclusions_page(kind: str, filters: Mapping[str, Any]) -> Request[Any]:
 
 def change_exclusions(kind: str, values: Sequence[str], *, add: bool) -> Request[ExclusionStatus]:
     if kind == "domains":
-        body: Any = ExcludedDomainsRequest.from_dict({"excluded_domains": [{"domain": v} for v in domain_list(values)]})
+        body: Any = _body(ExcludedDomainsRequest, {"excluded_domains": [{"domain": v} for v in domain_list(values)]})
         module = create_excluded_domains if add else delete_excluded_domains
     else:
-        body = ExcludedEmailsRequest.from_dict({"excluded_emails": [{"email": v} for v in email_list(values)]})
+        body = _body(ExcludedEmailsRequest, {"excluded_emails": [{"email": v} for v in email_list(values)]})
         module = create_excluded_emails if add else delete_excluded_emails
     return endpoint_request(module, ExclusionStatus, PARSER, creates=add, body=body)
 
@@ -436,8 +461,8 @@ def finish_task(task_id: str, *, skip: bool, set_lead_to_completed: bool | None 
     require("task_id", task_id)
     if skip:
         return endpoint_request(skip_task, TaskAction, PARSER, id=task_id)
-    body = CompleteTaskRequest.from_dict(
-        {} if set_lead_to_completed is None else {"set_lead_to_completed": set_lead_to_completed}
+    body = _body(
+        CompleteTaskRequest, {} if set_lead_to_completed is None else {"set_lead_to_completed": set_lead_to_completed}
     )
     return endpoint_request(complete_task, TaskAction, PARSER, id=task_id, body=body)
 
@@ -469,8 +494,10 @@ def log_call(fields: Mapping[str, Any]) -> Request[Call]:
     for name in ("answered", "human"):
         if not isinstance(fields.get(name), bool):
             problems.add(name, "must be True or False")
+    for name in ("task_id", "user_id", "disposition_id"):
+        _uuid(problems, name, fields.get(name))
     problems.raise_if_any()
-    body = LogCallRequest.from_dict({k: v for k, v in fields.items() if v is not None})
+    body = _body(LogCallRequest, {k: v for k, v in fields.items() if v is not None})
     return endpoint_request(create_calls, Call, PARSER, creates=True, body=body)
 
 
@@ -512,7 +539,10 @@ def contacts(ids: Sequence[str]) -> Request[Contacts]:
 
 def review_number(phone_number_id: str, fields: Mapping[str, Any]) -> Request[PhoneNumberReview]:
     require("phone_number_id", phone_number_id)
-    body = PhoneNumberReviewRequest.from_dict({k: v for k, v in fields.items() if v is not None})
+    problems = Problems()
+    _uuid(problems, "user_id", fields.get("user_id"))
+    problems.raise_if_any()
+    body = _body(PhoneNumberReviewRequest, {k: v for k, v in fields.items() if v is not None})
     return endpoint_request(review_phone_number, PhoneNumberReview, PARSER, creates=True, id=phone_number_id, body=body)
 
 

@@ -239,6 +239,16 @@ def _decode(response: httpx.Response) -> Any:
         return None
 
 
+def _scrub(value: Any, redact: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {k: _scrub(v, redact) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, redact) for v in value]
+    return value
+
+
 def error_from_response(
     response: httpx.Response,
     *,
@@ -252,6 +262,8 @@ def error_from_response(
     (status, reason phrase and the start of the body).
     """
     body = _decode(response)
+    if callable(redact):
+        body = _scrub(body, redact)  # a server that echoes the key back must not make us repeat it
     entries: list[Mapping[str, Any]] = []
     if isinstance(body, Mapping):
         raw = body.get("_errors")
@@ -271,6 +283,7 @@ def error_from_response(
         summary = _text(first.get("detail")) or _text(first.get("title")) or code or ""
     elif body is None:
         text = response.content[:200].decode("utf-8", errors="replace").strip()
+        text = redact(text) if callable(redact) else text
         summary = f"non-JSON body: {text!r}" if text else "empty body"
     else:
         summary = f"unexpected error body: {json.dumps(body)[:200]}"
