@@ -288,8 +288,7 @@ class Sequences(_Resource):
         self, sequence_id: str, leads: Sequence[Mapping[str, Any]], settings: Mapping[str, Any] | None = None
     ) -> AddLeads:
         """Add leads (any number: sent 250 at a time); returns one summary for all of them."""
-        _ops.require("sequence_id", sequence_id)
-        checked = _ops.sequence_leads(leads)
+        checked = _ops.sequence_leads(leads, sequence_id)
         parts = split(checked, _ops.MAX_SEQUENCE_LEADS)
         done: list[AddLeads] = []
         for index, chunk in enumerate(parts):

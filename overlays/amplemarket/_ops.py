@@ -238,8 +238,11 @@ def _check_data_fields(problems: Problems, where: str, data: Any) -> None:
             problems.add(f"{where}.{name}", f"values are at most {MAX_DATA_VALUE} characters (got {len(value)})")
 
 
-def sequence_leads(leads: Sequence[Any]) -> list[dict[str, Any]]:
+def sequence_leads(leads: Sequence[Any], sequence_id: Any = "-") -> list[dict[str, Any]]:
+    """Validated copies of the leads for add-leads; a missing ``sequence_id`` is reported with them."""
     problems = Problems()
+    if sequence_id is None or (isinstance(sequence_id, str) and not sequence_id.strip()):
+        problems.add("sequence_id", "is required")
     checked: list[dict[str, Any]] = []
     if problems.non_empty("leads", leads):
         for index, lead in enumerate(leads):
@@ -275,8 +278,10 @@ _LEAD_LIST_NEEDS = {
 }
 
 
-def lead_list_leads(kind: str, leads: Sequence[Any]) -> list[dict[str, Any]]:
+def lead_list_leads(kind: str, leads: Sequence[Any], owner: Any = "owner@example.com") -> list[dict[str, Any]]:
+    """Validated copies of a lead list's leads; a bad ``owner`` is reported with them."""
     problems = Problems()
+    problems.email("owner", owner)
     checked: list[dict[str, Any]] = []
     if kind not in {"linkedin", "email", "titles_and_company"}:
         problems.add("type", f"must be linkedin, email or titles_and_company, got {kind!r}")
@@ -572,10 +577,12 @@ def lead_list_body(
     visible: bool | None,
     options: Mapping[str, bool] | None,
 ) -> dict[str, Any]:
-    problems = Problems()
-    problems.email("owner", owner)
-    problems.raise_if_any()
-    body: dict[str, Any] = {"owner": owner, "type": kind, "shared": shared, "leads": lead_list_leads(kind, leads)}
+    body: dict[str, Any] = {
+        "owner": owner,
+        "type": kind,
+        "shared": shared,
+        "leads": lead_list_leads(kind, leads, owner),
+    }
     for key, value in (("name", name), ("visible", visible), ("options", dict(options) if options else None)):
         if value is not None:
             body[key] = value
