@@ -320,13 +320,24 @@ def require(where: str, value: Any, rule: str = "is required") -> None:
 def _body(model: type[M], data: Mapping[str, Any]) -> M:
     """The generated request model for ``data``; a value it cannot hold is bad input, not a crash."""
     try:
-        built: M = getattr(model, "from_dict")(data)  # noqa: B009
+        built: M = getattr(model, "from_dict")(_plain(data))  # noqa: B009
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         problems = Problems()
         problems.add(model.__name__, f"cannot be built from the arguments: {exc}")
         problems.raise_if_any()
         raise  # unreachable: raise_if_any raised
     return built
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready input: ids the client handed out as ``uuid.UUID`` (or models) become plain values."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _uuid(problems: Problems, where: str, value: Any) -> None:

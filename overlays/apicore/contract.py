@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+from urllib.parse import unquote
 
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, oas30_format_checker
 
@@ -98,7 +99,7 @@ class Contract:
             if operation.method == method.upper():
                 found = regex.match(path)
                 if found:
-                    return operation, found.groupdict()
+                    return operation, {k: unquote(v) for k, v in found.groupdict().items()}
         return None
 
     def _validator(self, schema: Mapping[str, Any], direction: str) -> Any:
