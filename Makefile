@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 VENDOR ?=
 
-.PHONY: help install spec check-spec generate check-generated lint format typecheck test ci clean
+.PHONY: help install demo spec check-spec generate check-generated lint format test record record-live serve ci clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +29,12 @@ $(NODE_STAMP): package.json package-lock.json
 install: $(STAMP) $(NODE_STAMP) ## Create .venv and node_modules with every pinned tool (runs on demand)
 
 node_modules: $(NODE_STAMP)
+
+demo: $(STAMP) ## The main job: an end-to-end session (against the built-in simulator unless AMPLEMARKET_API_KEY is set)
+	$(PY) -m amplemarket.demo $(DEMO_ARGS)
+
+serve: $(STAMP) ## Serve the simulator on http://127.0.0.1:8000 (PORT=0 picks a free port)
+	$(PY) -m amplemarket.testing serve --port $${PORT:-8000}
 
 spec: $(STAMP) $(NODE_STAMP) ## Build spec/*/openapi.yaml = upstream.yaml + fixes.yaml; validate, check examples, lint
 	$(PY) -m generator spec $(VENDOR)
@@ -51,8 +57,17 @@ format: $(STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) $(NODE_STAMP) ## Run the test suite (offline)
+test: $(STAMP) $(NODE_STAMP) ## Run the test suite (offline: cassettes replay with the network blocked)
 	$(BIN)/pytest
+
+record: $(STAMP) ## Re-record every cassette against the simulator served on loopback
+	rm -rf tests/recorded/cassettes/simulator
+	AMPLEMARKET_RECORD=simulator $(BIN)/pytest tests/recorded/test_operations.py --record-mode=rewrite
+
+record-live: $(STAMP) ## Record cassettes against the real API (spends credits; needs AMPLEMARKET_API_KEY; never run by CI)
+	@if [ -z "$${AMPLEMARKET_API_KEY:-}" ]; then echo "record-live: AMPLEMARKET_API_KEY is not set; nothing was sent" >&2; exit 2; fi
+	@if [ -n "$${CI:-}" ]; then echo "record-live: refusing to run in CI" >&2; exit 2; fi
+	AMPLEMARKET_RECORD=live $(BIN)/pytest tests/recorded/test_operations.py --record-mode=rewrite
 
 ci: check-spec check-generated lint test ## Everything CI runs
 

@@ -74,3 +74,16 @@ def test_readme_leads_with_the_two_setup_commands_and_ci_runs_the_test_one() -> 
     test_command = first[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci, f".ci/run must call the README's test command {test_command!r}"
+
+
+def test_record_live_without_a_key_refuses_and_sends_nothing() -> None:
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in {"AMPLEMARKET_API_KEY", "CI"}}
+    completed = subprocess.run(
+        ["make", "-s", "record-live"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 2
+    assert "AMPLEMARKET_API_KEY is not set; nothing was sent" in completed.stderr
+    assert "pytest" not in completed.stdout

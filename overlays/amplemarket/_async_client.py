@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
+
 from amplemarket_api.models import (
     AccountInfo,
     AddLeads,

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
+
 from apicore import ClientConfig, PollPolicy, RateLimiter, RetryPolicy, Secret, check_base_url, configure_logging
 from apicore.errors import ClientError, PartialBatchError
 from apicore.inputs import chunks

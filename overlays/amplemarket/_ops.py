@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import attrs
 import httpx
+
 from amplemarket_api import Client as _ParserClient
 from amplemarket_api.api.account import account_info
 from amplemarket_api.api.calls import create_calls, get_call_dispositions

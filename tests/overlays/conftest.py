@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from amplemarket import Amplemarket, AsyncAmplemarket, RateLimiter, _ops
 
+from amplemarket import Amplemarket, AsyncAmplemarket, RateLimiter, _ops
 from tests.overlays.fakeapi import API_KEY, BASE, FakeAPI, error_body, person
 
 RESULTS_PAGE = 2  # small pages so that every job and list test crosses page boundaries

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from amplemarket import AsyncAmplemarket, AsyncJob, AsyncPaginator, errors
 from amplemarket_api.models import (
     AccountInfo,
@@ -24,7 +25,6 @@ from amplemarket_api.models import (
     TaskStatuses,
     TaskTypes,
 )
-
 from tests.overlays import conftest
 from tests.overlays.conftest import FakeClock
 from tests.overlays.fakeapi import API_KEY, BASE, FakeAPI, error_body

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from amplemarket import Amplemarket, errors
 from amplemarket_api.models import AddLeads, Company, Person, PersonEnrichmentResult
-
 from tests.overlays import conftest
 from tests.overlays.conftest import FakeClock
 from tests.overlays.fakeapi import API_KEY, BASE, FakeAPI

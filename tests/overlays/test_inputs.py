@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from amplemarket import Amplemarket, errors
 from amplemarket_api.models import PersonEnrichmentResult
-
 from tests.overlays.fakeapi import FakeAPI
 
 TASK_ID = "0198f652-76db-7505-8923-201bf75736eb"

@@ -10,9 +10,9 @@ import traceback
 
 import httpx
 import pytest
+
 from amplemarket import Amplemarket, errors
 from apicore import Limit, RateLimiter, RetryPolicy, parse_retry_after
-
 from tests.overlays.conftest import FakeClock
 from tests.overlays.fakeapi import API_KEY, BASE, FakeAPI, error_body
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from amplemarket import _ops
 from apicore import Limit
-
 from tests._specdata import curated
 
 

@@ -5,7 +5,6 @@ from .account import Account
 from .account_info import AccountInfo
 from .add_leads import AddLeads
 from .add_leads_request import AddLeadsRequest
-from .add_leads_request_leads_item import AddLeadsRequestLeadsItem
 from .add_leads_request_leads_item_data import AddLeadsRequestLeadsItemData
 from .add_leads_request_leads_item_overrides import AddLeadsRequestLeadsItemOverrides
 from .add_leads_request_settings import AddLeadsRequestSettings
@@ -122,7 +121,6 @@ __all__ = (
     "AccountInfo",
     "AddLeads",
     "AddLeadsRequest",
-    "AddLeadsRequestLeadsItem",
     "AddLeadsRequestLeadsItemData",
     "AddLeadsRequestLeadsItemOverrides",
     "AddLeadsRequestSettings",

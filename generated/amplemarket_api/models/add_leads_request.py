@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.add_leads_request_leads_item import AddLeadsRequestLeadsItem
     from ..models.add_leads_request_settings import AddLeadsRequestSettings
 
 
@@ -20,7 +19,7 @@ T = TypeVar("T", bound="AddLeadsRequest")
 class AddLeadsRequest:
     """Leads to add to a sequence plus optional distribution settings."""
 
-    leads: list[AddLeadsRequestLeadsItem]
+    leads: list[Any]
     """ Leads to add; each needs at least email or linkedin_url. More than 250 leads fails with 400. """
     settings: AddLeadsRequestSettings | Unset = UNSET
     """ Distribution settings applied to all leads of the request. """
@@ -28,7 +27,8 @@ class AddLeadsRequest:
     def to_dict(self) -> dict[str, Any]:
         leads = []
         for leads_item_data in self.leads:
-            leads_item = leads_item_data.to_dict()
+            leads_item: Any
+            leads_item = leads_item_data
             leads.append(leads_item)
 
         settings: dict[str, Any] | Unset = UNSET
@@ -49,14 +49,17 @@ class AddLeadsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.add_leads_request_leads_item import AddLeadsRequestLeadsItem  # noqa: PLC0415
         from ..models.add_leads_request_settings import AddLeadsRequestSettings  # noqa: PLC0415
 
         d = dict(src_dict)
         leads = []
         _leads = d.pop("leads")
         for leads_item_data in _leads:
-            leads_item = AddLeadsRequestLeadsItem.from_dict(leads_item_data)
+
+            def _parse_leads_item(data: object) -> Any:
+                return cast(Any, data)
+
+            leads_item = _parse_leads_item(leads_item_data)
 
             leads.append(leads_item)
 

@@ -7,14 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="EmailValidationsRequestEmailsItem")
 
 
 @_attrs_define
 class EmailValidationsRequestEmailsItem:
-    email: str | Unset = UNSET
+    email: str
     """ Address to check. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -23,16 +21,18 @@ class EmailValidationsRequestEmailsItem:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if email is not UNSET:
-            field_dict["email"] = email
+        field_dict.update(
+            {
+                "email": email,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        email = d.pop("email", UNSET)
+        email = d.pop("email")
 
         _instance = cls(
             email=email,

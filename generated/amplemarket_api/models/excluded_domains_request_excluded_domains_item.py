@@ -7,14 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="ExcludedDomainsRequestExcludedDomainsItem")
 
 
 @_attrs_define
 class ExcludedDomainsRequestExcludedDomainsItem:
-    domain: str | Unset = UNSET
+    domain: str
     """ Domain to exclude or remove. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -23,16 +21,18 @@ class ExcludedDomainsRequestExcludedDomainsItem:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if domain is not UNSET:
-            field_dict["domain"] = domain
+        field_dict.update(
+            {
+                "domain": domain,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        domain = d.pop("domain", UNSET)
+        domain = d.pop("domain")
 
         _instance = cls(
             domain=domain,

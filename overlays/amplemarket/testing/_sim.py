@@ -59,7 +59,7 @@ class Faults:
                 _error(429, "too_many_requests", "Rate limit exceeded", {"Retry-After": str(retry_after)})
             )
 
-    def server_errors(self, count: int, status: int = 503) -> None:
+    def server_errors(self, count: int, status: int = 500) -> None:
         for _ in range(count):
             self.pending.append(_error(status, "internal_server_error", "Something went wrong."))
 
@@ -124,7 +124,10 @@ class SimulatorCore:
         job_polls: int | None = None,
         retry_after: float = 2.0,
         rate_limits: bool = True,
+        limits: Mapping[str, int] | None = None,
         validate: bool = True,
+        slow_reveals: int = 0,
+        server_errors: int = 0,
     ) -> None:
         self.seed = seed
         self.people = Population(seed, population)
@@ -138,6 +141,10 @@ class SimulatorCore:
         self.validate = validate
         self.contract = Contract(load_spec())
         self.faults = Faults()
+        self.faults.slow_next_reveals(slow_reveals)
+        self.faults.server_errors(server_errors)
+        #: Requests per simulated minute: "*" for the account as a whole, then per route (the documented ones).
+        self.limits = {"*": 500, "/people/find": 350, "/people/search": 300, **(limits or {})}
         self.log: list[LoggedRequest] = []
         self._lock = threading.RLock()
         self._started = time.monotonic()
@@ -215,11 +222,7 @@ class SimulatorCore:
         if not self.rate_limits:
             return None
         now = self.now()
-        limits = {"*": 500}
-        if route == "/people/find":
-            limits[route] = 350
-        elif route == "/people/search":
-            limits[route] = 300
+        limits = {bucket: limit for bucket, limit in self.limits.items() if bucket in {"*", route}}
         for bucket, limit in limits.items():
             window = self._windows.setdefault(bucket, deque())
             while window and window[0] <= now - _MINUTE:
