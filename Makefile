@@ -64,9 +64,10 @@ record: $(STAMP) ## Re-record every cassette against the simulator served on loo
 	rm -rf tests/recorded/cassettes/simulator
 	AMPLEMARKET_RECORD=simulator $(BIN)/pytest tests/recorded/test_operations.py --record-mode=rewrite
 
-record-live: $(STAMP) ## Record cassettes against the real API (spends credits; needs AMPLEMARKET_API_KEY; never run by CI)
+record-live: ## Record cassettes against the real API (spends credits; needs AMPLEMARKET_API_KEY; never run by CI)
 	@if [ -z "$${AMPLEMARKET_API_KEY:-}" ]; then echo "record-live: AMPLEMARKET_API_KEY is not set; nothing was sent" >&2; exit 2; fi
 	@if [ -n "$${CI:-}" ]; then echo "record-live: refusing to run in CI" >&2; exit 2; fi
+	$(MAKE) $(STAMP)
 	AMPLEMARKET_RECORD=live $(BIN)/pytest tests/recorded/test_operations.py --record-mode=rewrite
 
 ci: check-spec check-generated lint test ## Everything CI runs
