@@ -30,7 +30,7 @@ install: $(STAMP) $(NODE_STAMP) ## Create .venv and node_modules with every pinn
 
 node_modules: $(NODE_STAMP)
 
-demo: $(STAMP) ## The main job: an end-to-end session (against the built-in simulator unless AMPLEMARKET_API_KEY is set)
+demo: $(STAMP) ## The main job: an end-to-end session against the built-in simulator (DEMO_ARGS=--live: the real API)
 	$(PY) -m amplemarket.demo $(DEMO_ARGS)
 
 serve: $(STAMP) ## Serve the simulator on http://127.0.0.1:8000 (PORT=0 picks a free port)
@@ -70,7 +70,7 @@ record-live: ## Record cassettes against the real API (spends credits; needs AMP
 	$(MAKE) $(STAMP)
 	AMPLEMARKET_RECORD=live $(BIN)/pytest tests/recorded/test_operations.py --record-mode=rewrite
 
-ci: check-spec check-generated lint test ## Everything CI runs
+ci: check-spec check-generated lint test demo ## Everything CI runs
 
 clean: ## Remove the virtualenv, node_modules and caches
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
