@@ -35,11 +35,11 @@ from amplemarket_api.models import (
     Sequence as SequenceModel,
 )
 from apicore import AsyncJob, AsyncPaginator, AsyncSender, PollPolicy, RateLimiter, cursor_next_href, search_next_page
-from apicore.errors import ClientError
+from apicore.errors import ClientError, PartialBatchError
 from apicore.requests import Request
 
 from . import _ops
-from ._base import DEFAULT_TIMEOUT, ClientBase, build_config, partial, split
+from ._base import DEFAULT_TIMEOUT, ClientBase, build_config, split
 
 __all__ = ["AsyncAmplemarket"]
 
@@ -114,7 +114,7 @@ class AsyncAmplemarket(ClientBase):
                 model, response = await self._run_with_response(request)
             except ClientError as error:
                 if created:
-                    raise partial(self._job(source, created, reader), index, len(requests), error) from error
+                    raise PartialBatchError(self._job(source, created, reader), index, len(requests), error) from error
                 raise
             created.append((_ops.job_id_of(model), model, response))
         return self._job(source, created, reader)
@@ -297,7 +297,7 @@ class Sequences(_Resource):
                 done.append(await self._client._run(_ops.add_sequence_leads(sequence_id, chunk, settings)))
             except ClientError as error:
                 if done:
-                    raise partial(_ops.merge_add_leads(done), index, len(parts), error) from error
+                    raise PartialBatchError(_ops.merge_add_leads(done), index, len(parts), error) from error
                 raise
         return _ops.merge_add_leads(done)
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from apicore import ClientConfig, PollPolicy, RateLimiter, RetryPolicy, Secret, check_base_url, configure_logging
-from apicore.errors import ClientError, PartialBatchError
+from apicore.errors import ClientError
 from apicore.inputs import chunks
 from apicore.requests import Request
 
@@ -89,8 +89,4 @@ def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return list(chunks(items, size))
 
 
-def partial(result: Any, done: int, parts: int, error: ClientError) -> PartialBatchError:
-    return PartialBatchError(result, done, parts, error)
-
-
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ClientBase", "Request", "build_config", "partial", "split"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ClientBase", "Request", "build_config", "split"]

@@ -34,11 +34,11 @@ from amplemarket_api.models import (
     Sequence as SequenceModel,
 )
 from apicore import Job, Paginator, PollPolicy, RateLimiter, Sender, cursor_next_href, search_next_page
-from apicore.errors import ClientError
+from apicore.errors import ClientError, PartialBatchError
 from apicore.requests import Request
 
 from . import _ops
-from ._base import DEFAULT_TIMEOUT, ClientBase, build_config, partial, split
+from ._base import DEFAULT_TIMEOUT, ClientBase, build_config, split
 
 __all__ = ["Amplemarket"]
 
@@ -110,7 +110,7 @@ class Amplemarket(ClientBase):
                 model, response = self._run_with_response(request)
             except ClientError as error:
                 if created:
-                    raise partial(self._job(source, created, reader), index, len(requests), error) from error
+                    raise PartialBatchError(self._job(source, created, reader), index, len(requests), error) from error
                 raise
             created.append((_ops.job_id_of(model), model, response))
         return self._job(source, created, reader)
@@ -289,7 +289,7 @@ class Sequences(_Resource):
                 done.append(self._client._run(_ops.add_sequence_leads(sequence_id, chunk, settings)))
             except ClientError as error:
                 if done:
-                    raise partial(_ops.merge_add_leads(done), index, len(parts), error) from error
+                    raise PartialBatchError(_ops.merge_add_leads(done), index, len(parts), error) from error
                 raise
         return _ops.merge_add_leads(done)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -173,18 +173,24 @@ def check_person_query(query: Mapping[str, Any]) -> None:
     problems.raise_if_any()
 
 
+def _lead_mappings(problems: Problems, leads: Sequence[Any], rule: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, lead without None values)`` for each lead that is a mapping; reports the others."""
+    for index, lead in enumerate(leads):
+        where = f"leads[{index}]"
+        data = as_mapping(lead)
+        if data is None:
+            problems.add(where, rule)
+            continue
+        yield where, {k: v for k, v in data.items() if v is not None}
+
+
 def enrichment_leads(leads: Sequence[Any]) -> list[dict[str, Any]]:
     """Validated copies of the leads of an enrichment request (every problem reported at once)."""
     problems = Problems()
     checked: list[dict[str, Any]] = []
     if problems.non_empty("leads", leads):
-        for index, lead in enumerate(leads):
-            data = as_mapping(lead)
-            if data is None:
-                problems.add(f"leads[{index}]", "must be a mapping such as {'email': ...}")
-                continue
-            cleaned = {k: v for k, v in data.items() if v is not None}
-            _check_person_fields(problems, f"leads[{index}]", cleaned, _ENRICH_FIELDS)
+        for where, cleaned in _lead_mappings(problems, leads, "must be a mapping such as {'email': ...}"):
+            _check_person_fields(problems, where, cleaned, _ENRICH_FIELDS)
             checked.append(cleaned)
     problems.raise_if_any()
     return checked
@@ -246,13 +252,7 @@ def sequence_leads(leads: Sequence[Any], sequence_id: Any = "-") -> list[dict[st
         problems.add("sequence_id", "is required")
     checked: list[dict[str, Any]] = []
     if problems.non_empty("leads", leads):
-        for index, lead in enumerate(leads):
-            where = f"leads[{index}]"
-            data = as_mapping(lead)
-            if data is None:
-                problems.add(where, "must be a mapping with email and/or linkedin_url")
-                continue
-            cleaned = {k: v for k, v in data.items() if v is not None}
+        for where, cleaned in _lead_mappings(problems, leads, "must be a mapping with email and/or linkedin_url"):
             for key in cleaned.keys() - _SEQUENCE_LEAD_FIELDS:
                 problems.add(f"{where}.{key}", "is not a lead field (put extra fields under data)")
             if not (cleaned.get("email") or cleaned.get("linkedin_url")):
@@ -290,13 +290,7 @@ def lead_list_leads(kind: str, leads: Sequence[Any], owner: Any = "owner@example
         problems.add(
             "leads", f"{len(leads)} leads; a lead list takes at most {MAX_LEAD_LIST_LEADS} (split it yourself)"
         )
-    for index, lead in enumerate(leads):
-        where = f"leads[{index}]"
-        data = as_mapping(lead)
-        if data is None:
-            problems.add(where, "must be a mapping")
-            continue
-        cleaned = {k: v for k, v in data.items() if v is not None}
+    for where, cleaned in _lead_mappings(problems, leads, "must be a mapping"):
         needed = _LEAD_LIST_NEEDS.get(kind)
         if needed and not cleaned.get(needed):
             problems.add(where, f"a {kind} lead list needs {needed} on every lead")

@@ -193,6 +193,22 @@ class _SenderBase:
             logger.warning("%s %s failed (%s); not retried", call.method, call.route, type(error).__name__)
         return delay
 
+    def settle(
+        self, call: Call, request: httpx.Request, outcome: httpx.Response | Exception, retry: int, elapsed: float
+    ) -> httpx.Response | float:
+        """The final 2xx response, or the seconds to wait before retrying; raises when the call failed for good."""
+        if isinstance(outcome, Exception):
+            delay = self.after_error(call, outcome, retry)
+            if delay is None:
+                raise self.connection_error(call, outcome, request) from outcome
+            return delay
+        delay = self.after_response(call, outcome, retry, elapsed)
+        if delay is not None:
+            return delay
+        if outcome.is_success:
+            return outcome
+        raise self.error_for(outcome)
+
     def error_for(self, response: httpx.Response) -> APIError:
         error = error_from_response(response, codes=self.config.error_codes, redact=self.config.redact)
         if isinstance(error, (RateLimited, RequestTimeout)):
@@ -225,19 +241,15 @@ class Sender(_SenderBase):
             if wait > 0:
                 self.sleep(wait)
             started = time.monotonic()
+            outcome: httpx.Response | Exception
             try:
-                response = self.http.send(request)
+                outcome = self.http.send(request)
             except httpx.TransportError as error:
-                delay = self.after_error(call, error, retry)
-                if delay is None:
-                    raise self.connection_error(call, error, request) from error
-            else:
-                delay = self.after_response(call, response, retry, time.monotonic() - started)
-                if delay is None:
-                    if response.is_success:
-                        return response
-                    raise self.error_for(response)
-            self.sleep(delay)
+                outcome = error
+            settled = self.settle(call, request, outcome, retry, time.monotonic() - started)
+            if isinstance(settled, httpx.Response):
+                return settled
+            self.sleep(settled)
             retry += 1
 
 
@@ -262,17 +274,13 @@ class AsyncSender(_SenderBase):
             if wait > 0:
                 await self.sleep(wait)
             started = time.monotonic()
+            outcome: httpx.Response | Exception
             try:
-                response = await self.http.send(request)
+                outcome = await self.http.send(request)
             except httpx.TransportError as error:
-                delay = self.after_error(call, error, retry)
-                if delay is None:
-                    raise self.connection_error(call, error, request) from error
-            else:
-                delay = self.after_response(call, response, retry, time.monotonic() - started)
-                if delay is None:
-                    if response.is_success:
-                        return response
-                    raise self.error_for(response)
-            await self.sleep(delay)
+                outcome = error
+            settled = self.settle(call, request, outcome, retry, time.monotonic() - started)
+            if isinstance(settled, httpx.Response):
+                return settled
+            await self.sleep(settled)
             retry += 1

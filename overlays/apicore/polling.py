@@ -158,6 +158,11 @@ class _JobCore(Generic[M, R]):
         pending = [p for p in self.parts if self.part_status(p) not in TERMINAL]
         return min(pending, key=lambda p: p.next_poll_at) if pending else None
 
+    def polled(self, part: JobPart[M], model: M, response: httpx.Response) -> None:
+        """Record a successful poll of ``part``; raise JobFailed when a part ended in error."""
+        self.record(part, model, response)
+        self.check_failed()
+
     def check_failed(self) -> None:
         for part in self.parts:
             if self.part_status(part) == "error":
@@ -261,8 +266,7 @@ class Job(_JobView[M, R]):
             except _TRANSIENT as error:
                 self._core.record_failure(part, error)
                 continue
-            self._core.record(part, model, response)
-            self._core.check_failed()
+            self._core.polled(part, model, response)
             if on_progress is not None:
                 on_progress(self)
         self._core.check_failed()
@@ -314,8 +318,7 @@ class AsyncJob(_JobView[M, R]):
             except _TRANSIENT as error:
                 self._core.record_failure(part, error)
                 continue
-            self._core.record(part, model, response)
-            self._core.check_failed()
+            self._core.polled(part, model, response)
             if on_progress is not None:
                 outcome = on_progress(self)
                 if asyncio.iscoroutine(outcome):

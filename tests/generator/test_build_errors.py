@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -118,25 +119,10 @@ def test_an_example_that_contradicts_its_schema_names_path_reason_and_action(tmp
 
 
 def test_an_upstream_example_contradiction_says_no_fix_touches_it(tmp_path: Path) -> None:
-    upstream = {**UPSTREAM}
-    upstream["paths"] = {
-        "/things/{id}": {
-            "get": {
-                **UPSTREAM["paths"]["/things/{id}"]["get"],
-                "responses": {
-                    "200": {
-                        "description": "A thing",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/thing"},
-                                "example": {"size": 3},
-                            }
-                        },
-                    }
-                },
-            }
-        }
-    }
+    upstream = copy.deepcopy(UPSTREAM)
+    media = upstream["paths"]["/things/{id}"]["get"]["responses"]["200"]["content"]["application/json"]
+    del media["examples"]
+    media["example"] = {"size": 3}
     vendor = _vendor(tmp_path, upstream, _fix("describe", target="$.info", update={"description": "d"}))
     with pytest.raises(SpecBuildError, match="no fix touches it"):
         build_curated(vendor)
