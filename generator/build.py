@@ -80,8 +80,12 @@ def _touching(reports: list[ActionReport], location: str) -> list[str]:
     return names
 
 
-def build_curated(vendor: Vendor) -> BuildResult:
-    """Apply the fixes and validate; no linting, nothing written."""
+def build_curated(vendor: Vendor, *, skip_stale: bool = False) -> BuildResult:
+    """Apply the fixes and validate; no linting, nothing written.
+
+    ``skip_stale`` skips (and reports, as ``kind == "stale"``) fixes whose target no
+    longer exists instead of failing: the update pipeline uses it after a re-harvest.
+    """
     upstream = load_document(vendor.upstream)
     problems = structural_errors(upstream)
     if problems:
@@ -91,7 +95,7 @@ def build_curated(vendor: Vendor) -> BuildResult:
     fixes = load_document(vendor.fixes)
     validate_fixes(fixes, name=str(_rel(vendor, vendor.fixes)))
     try:
-        curated, reports = apply_overlay(upstream, fixes)
+        curated, reports = apply_overlay(upstream, fixes, skip_stale=skip_stale)
     except OverlayError as exc:
         raise SpecBuildError(f"{_rel(vendor, vendor.fixes)}: {exc}") from exc
     problems = structural_errors(curated)

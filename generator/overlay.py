@@ -96,11 +96,15 @@ def _action_id(action: dict[str, Any], index: int) -> str:
     return str(value) if value else f"action-{index}"
 
 
-def apply_overlay(document: Any, overlay: dict[str, Any]) -> tuple[Any, list[ActionReport]]:
+def apply_overlay(
+    document: Any, overlay: dict[str, Any], *, skip_stale: bool = False
+) -> tuple[Any, list[ActionReport]]:
     """Apply ``overlay`` to a deep copy of ``document``.
 
     Returns the new document and one report per action.  Raises ``OverlayError``
-    for a malformed action or an action whose target selects nothing.
+    for a malformed action or an action whose target selects nothing; with
+    ``skip_stale`` such an action is skipped and reported with kind ``stale``
+    instead (the update pipeline lists the fixes a new upstream made obsolete).
     """
     version = str(overlay.get("overlay", ""))
     if not version.startswith("1."):
@@ -126,6 +130,9 @@ def apply_overlay(document: Any, overlay: dict[str, Any]) -> tuple[Any, list[Act
             found = list(_matches(result, target))
         except jsonpath.JSONPathError as exc:
             raise OverlayError(index, action_id, target, f"invalid JSONPath: {exc}") from exc
+        if not found and skip_stale:
+            reports.append(ActionReport(index, action_id, target, "stale"))
+            continue
         if not found:
             raise OverlayError(
                 index, action_id, target, "the target matches nothing in the document (the fix no longer applies)"

@@ -84,6 +84,20 @@ def test_action_that_matches_nothing_names_the_action_and_target() -> None:
     assert "matches nothing" in message
 
 
+def test_skip_stale_reports_the_fix_and_applies_the_rest() -> None:
+    result, reports = apply_overlay(
+        DOC,
+        _overlay(
+            {"x-id": "gone", "target": "$.components.schemas.Person", "update": {"title": "P"}},
+            {"x-id": "still-fits", "target": "$.components.schemas.Company", "update": {"title": "C"}},
+        ),
+        skip_stale=True,
+    )
+    assert [(r.action_id, r.kind) for r in reports] == [("gone", "stale"), ("still-fits", "update")]
+    assert result["components"]["schemas"]["Company"]["title"] == "C"
+    assert "Person" not in result["components"]["schemas"]
+
+
 def test_invalid_jsonpath_is_reported() -> None:
     with pytest.raises(OverlayError, match="invalid JSONPath"):
         apply_overlay(DOC, _overlay({"x-id": "bad", "target": "$.tags[?", "update": {}}))
