@@ -8,6 +8,7 @@ import sys
 from .build import SpecBuildError, build_spec, curated_text
 from .generate import GenerationError, check_generated, generate
 from .lint import LinterMissing
+from .specdiff import cli as diff_cli
 from .vendors import VENDORS, get_vendor
 
 
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check-generated", help="regenerate into a temporary folder and compare")
     check.add_argument("vendor", nargs="?")
     check.set_defaults(func=_cmd_check_generated)
+    diff_cli.add_commands(commands)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -25,6 +25,16 @@ _Loader.yaml_implicit_resolvers = {
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+if yaml.__with_libyaml__:
+
+    class _FastLoader(yaml.CSafeLoader):
+        """The same rules as ``_Loader`` on libyaml's parser (several times faster on a large spec)."""
+
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    FastLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = _FastLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    FastLoader = _Loader
+
 
 class _Dumper(yaml.SafeDumper):
     """Block-style dumper that never emits anchors and indents lists under keys."""

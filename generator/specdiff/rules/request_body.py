@@ -1,0 +1,112 @@
+"""Request body rules: whether an operation takes a body, its media types, and its schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine import Differ, Operation
+from ..registry import rule
+from .schemas import compare, report_schema
+
+F = __name__
+BODY_ONLY_IN_REQUESTS = "only a request body can be required or optional; a response either documents content or not"
+
+ADDED_REQUIRED = rule(
+    "request-body-added-required",
+    "ERR",
+    "request",
+    "required request body added",
+    family=F,
+    unmirrored=BODY_ONLY_IN_REQUESTS,
+)
+ADDED_OPTIONAL = rule(
+    "request-body-added-optional",
+    "INFO",
+    "request",
+    "optional request body added",
+    family=F,
+    unmirrored=BODY_ONLY_IN_REQUESTS,
+)
+REMOVED = rule(
+    "request-body-removed", "ERR", "request", "request body removed", family=F, unmirrored=BODY_ONLY_IN_REQUESTS
+)
+BECAME_REQUIRED = rule(
+    "request-body-became-required",
+    "ERR",
+    "request",
+    "request body became required",
+    family=F,
+    unmirrored=BODY_ONLY_IN_REQUESTS,
+)
+BECAME_OPTIONAL = rule(
+    "request-body-became-optional",
+    "INFO",
+    "request",
+    "request body became optional",
+    family=F,
+    unmirrored=BODY_ONLY_IN_REQUESTS,
+)
+MEDIA_TYPE_ADDED = rule(
+    "request-body-media-type-added",
+    "INFO",
+    "request",
+    "request body media type {media_type} added",
+    family=F,
+    mirror="response-media-type-added",
+)
+MEDIA_TYPE_REMOVED = rule(
+    "request-body-media-type-removed",
+    "ERR",
+    "request",
+    "request body media type {media_type} removed",
+    family=F,
+    mirror="response-media-type-removed",
+)
+
+
+def _body(differ: Differ, operation: Operation, side: str) -> tuple[dict[str, Any] | None, str]:
+    raw = operation.node.get("requestBody")
+    if raw is None:
+        return None, ""
+    body, base, _ = differ.deref("old" if side == "old" else "new", raw, operation.base)
+    return (body if isinstance(body, dict) else None), base
+
+
+def check(differ: Differ, old: Operation, new: Operation) -> None:
+    op = new.key
+    pointer = (*new.pointer, "requestBody")
+    was, old_base = _body(differ, old, "old")
+    now, new_base = _body(differ, new, "new")
+    if was is None and now is None:
+        return
+    if was is None:
+        assert now is not None
+        differ.emit(ADDED_REQUIRED if now.get("required") is True else ADDED_OPTIONAL, operation=op, pointer=pointer)
+        return
+    if now is None:
+        differ.emit(REMOVED, operation=op, pointer=(*old.pointer, "requestBody"), side="old")
+        return
+    if now.get("required") is True and was.get("required") is not True:
+        differ.emit(BECAME_REQUIRED, operation=op, pointer=pointer)
+    elif was.get("required") is True and now.get("required") is not True:
+        differ.emit(BECAME_OPTIONAL, operation=op, pointer=pointer)
+    old_content, new_content = was.get("content") or {}, now.get("content") or {}
+    for media_type in old_content:
+        if media_type not in new_content:
+            differ.emit(MEDIA_TYPE_REMOVED, operation=op, pointer=pointer, side="old", media_type=media_type)
+    for media_type in new_content:
+        if media_type not in old_content:
+            differ.emit(MEDIA_TYPE_ADDED, operation=op, pointer=pointer, media_type=media_type)
+            continue
+        old_schema = (old_content[media_type] or {}).get("schema") or {}
+        new_schema = (new_content[media_type] or {}).get("schema") or {}
+        deltas = compare(differ, (old_schema, old_base), (new_schema, new_base), "request")
+        subject = "request body" if len(new_content) == 1 else f"request body ({media_type})"
+        report_schema(
+            differ,
+            deltas,
+            direction="request",
+            subject=subject,
+            operation=op,
+            pointer=(*pointer, "content", media_type, "schema"),
+        )
