@@ -52,7 +52,12 @@ class Rule:
         return sorted({name for _, name, _, _ in string.Formatter().parse(self.message) if name})
 
     def render(self, params: dict[str, object]) -> str:
-        return self.message.format(**{key: _show(value) for key, value in params.items()})
+        return self.message.format(**{key: _shown(value) for key, value in params.items()})
+
+
+def _shown(value: object) -> object:
+    """Collections and None become text; other values stay themselves, so ``{value!r}`` tells 1 from '1'."""
+    return _show(value) if value is None or isinstance(value, list | tuple | set | frozenset) else value
 
 
 def _show(value: object) -> str:

@@ -277,3 +277,9 @@ def test_broken_external_ref_names_the_file_and_the_ref(
     assert "\n" not in message
     for name in names:
         assert name in message
+
+
+def test_messages_show_a_numeric_enum_value_as_a_number() -> None:
+    rule = RULES["response-property-enum-value-added"]
+    assert rule.render({"where": "response 200 body property level", "value": 3}).endswith("enum value 3 added")
+    assert rule.render({"where": "w", "value": "3"}).endswith("enum value '3' added")

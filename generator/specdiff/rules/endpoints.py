@@ -57,7 +57,7 @@ def check_presence(differ: Differ, old: dict[str, Operation], new: dict[str, Ope
     new_paths = {op.path for op in new.values()}
     for path in sorted(old_paths - new_paths):
         ops = [op for op in old.values() if op.path == path]
-        deprecated = all(_deprecated(op) for op in ops) or differ.old.document["paths"][path].get("deprecated") is True
+        deprecated = all(_deprecated(op) for op in ops)
         differ.emit(
             PATH_REMOVED_DEPRECATED if deprecated else PATH_REMOVED,
             operation=None,

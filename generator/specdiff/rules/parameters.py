@@ -63,6 +63,11 @@ _SCHEMA_RULES = {
     "became-enum": _rule(
         "request-parameter-became-enum", "ERR", "{location} parameter {name}: now restricted to the values {values}"
     ),
+    "enum-removed": _rule(
+        "request-parameter-enum-removed",
+        "INFO",
+        "{location} parameter {name}: no longer restricted to a list of values",
+    ),
 }
 DEFAULT_CHANGED = _rule(
     "request-parameter-default-value-changed",

@@ -92,6 +92,14 @@ HEADER_BECAME_OPTIONAL = rule(
     family=F,
     unmirrored=HEADERS_IN_RESPONSES,
 )
+HEADER_BECAME_REQUIRED = rule(
+    "response-header-became-required",
+    "INFO",
+    "response",
+    "response {status} header {header} became required",
+    family=F,
+    unmirrored=HEADERS_IN_RESPONSES,
+)
 HEADER_TYPE_CHANGED = rule(
     "response-header-type-changed",
     "ERR",
@@ -185,6 +193,8 @@ def _check_headers(
         old_header, old_header_base = was[name]
         if old_header.get("required") is True and header.get("required") is not True:
             differ.emit(HEADER_BECAME_OPTIONAL, operation=op, pointer=where, status=status, header=name)
+        elif header.get("required") is True and old_header.get("required") is not True:
+            differ.emit(HEADER_BECAME_REQUIRED, operation=op, pointer=where, status=status, header=name)
         old_facts = facts(differ, "old", old_header.get("schema") or {}, old_header_base)
         new_facts = facts(differ, "new", header.get("schema") or {}, header_base)
         if old_facts.types != new_facts.types:

@@ -132,6 +132,17 @@ for _where in ("body", "property"):
         (f"response-{_where}-became-enum", "INFO"),
         "{where}: now restricted to the values {values}",
     )
+    _pair(
+        f"{_where}-enum-removed",
+        (f"request-{_where}-enum-removed", "INFO"),
+        (f"response-{_where}-enum-removed", "WARN"),
+        "{where}: no longer restricted to a list of values",
+        why=(
+            None,
+            "the field's generated enum class gives way to a plain string: values still compare equal to the same "
+            "strings, but code that uses the enum's members or is_known breaks",
+        ),
+    )
 
 _pair(
     "property-added-required",
@@ -450,6 +461,8 @@ def _compare_facts(differ: Differ, o: Facts, n: Facts, direction: str, path: str
         deltas += _nullability(o, n, path)
     if o.enum is None and n.enum is not None and not type_kind:
         deltas.append(Delta("became-enum", path, (("values", tuple(_enum_text(v) for v in n.enum)),)))
+    elif o.enum is not None and n.enum is None and not type_kind:
+        deltas.append(Delta("enum-removed", path))
     elif o.enum is not None and n.enum is not None:
         old_values = {_enum_key(v): v for v in o.enum}
         new_values = {_enum_key(v): v for v in n.enum}
