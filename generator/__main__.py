@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import update
 from .build import SpecBuildError, build_spec, curated_text
+from .docs import cli as docs_cli
 from .generate import GenerationError, check_generated, generate
 from .lint import LinterMissing
 from .specdiff import cli as diff_cli
@@ -83,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("vendor", nargs="?")
     check.set_defaults(func=_cmd_check_generated)
     diff_cli.add_commands(commands)
+    docs_cli.add_commands(commands)
+    update.add_commands(commands)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

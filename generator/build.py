@@ -36,6 +36,7 @@ class BuildResult:
     document: dict[str, Any]
     reports: list[ActionReport]
     lint: list[LintResult] = field(default_factory=list)
+    example_problems: list[str] = field(default_factory=list)
 
     @property
     def operations(self) -> int:
@@ -80,11 +81,13 @@ def _touching(reports: list[ActionReport], location: str) -> list[str]:
     return names
 
 
-def build_curated(vendor: Vendor, *, skip_stale: bool = False) -> BuildResult:
+def build_curated(vendor: Vendor, *, skip_stale: bool = False, examples_fatal: bool = True) -> BuildResult:
     """Apply the fixes and validate; no linting, nothing written.
 
-    ``skip_stale`` skips (and reports, as ``kind == "stale"``) fixes whose target no
-    longer exists instead of failing: the update pipeline uses it after a re-harvest.
+    The update pipeline, after a re-harvest, relaxes two checks so that it can show
+    everything that changed: ``skip_stale`` skips (and reports, as ``kind == "stale"``)
+    fixes whose target no longer exists, and ``examples_fatal=False`` lists examples
+    that contradict their schema in ``example_problems`` instead of failing.
     """
     upstream = load_document(vendor.upstream)
     problems = structural_errors(upstream)
@@ -106,6 +109,12 @@ def build_curated(vendor: Vendor, *, skip_stale: bool = False) -> BuildResult:
             lines.append(text + (f" (changed by action {', '.join(culprits)})" if culprits else ""))
         raise SpecBuildError("the curated spec is not a valid OpenAPI document:\n  " + "\n  ".join(lines))
     example_problems = check_examples(curated)
+    if example_problems and not examples_fatal:
+        return BuildResult(
+            curated,
+            reports,
+            example_problems=[f"{p.location}: example does not match its schema: {p.reason}" for p in example_problems],
+        )
     if example_problems:
         lines = []
         for problem in example_problems:

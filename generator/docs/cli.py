@@ -1,0 +1,147 @@
+"""The ``harvest`` and ``drift`` commands of ``python -m generator``.
+
+``harvest SOURCE [--vendor V] [--out PATH]`` reads the vendor's documentation (a URL, a file or
+a folder), writes the harvested OpenAPI document (default: ``spec/<vendor>/upstream.yaml``),
+prints the operation and schema counts and one line per conflict between pages; exit 0.
+
+``drift SOURCE [--vendor V] [--spec upstream|curated|both] [--spec-file PATH]`` compares the
+documentation with the vendor's specs (or one given file) and prints the findings grouped per
+operation and per schema; exit 0 when there is no drift, 1 when there is.
+
+Both exit 2 on bad input (an unreadable or missing source, a URL that fails, a source with
+nothing recognisable in it, a spec that cannot be parsed), with one line on standard error:
+``error: <file or url>: <reason>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .._yamlio import load_text
+from ..validation import structural_errors
+from ..vendors import VENDORS, get_vendor
+from .drift import drift_report, render
+from .harvest import harvest, write_upstream
+from .model import DocsError, DocSet
+from .sources import display_source, load_docs
+
+__all__ = ["add_commands", "run"]
+
+_SPEC_CHOICES = ("upstream", "curated", "both")
+
+
+def add_commands(commands: Any) -> None:
+    """Register ``harvest`` and ``drift`` on an argparse sub-parsers object."""
+    harvest_parser = commands.add_parser(
+        "harvest",
+        help="harvest the vendor's documentation (URL, file or folder) into spec/<vendor>/upstream.yaml",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    harvest_parser.add_argument("source", help="documentation: an http(s) URL, a file, or a folder of pages")
+    harvest_parser.add_argument("--vendor", choices=sorted(VENDORS), default="amplemarket")
+    harvest_parser.add_argument("--out", type=Path, help="where to write (default: spec/<vendor>/upstream.yaml)")
+    harvest_parser.set_defaults(func=_cmd_harvest)
+
+    drift_parser = commands.add_parser(
+        "drift",
+        help="compare the vendor's documentation with the specs; exit 1 when they differ",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    drift_parser.add_argument("source", help="documentation: an http(s) URL, a file, or a folder of pages")
+    drift_parser.add_argument("--vendor", choices=sorted(VENDORS), default="amplemarket")
+    drift_parser.add_argument(
+        "--spec", choices=_SPEC_CHOICES, default="both", help="which of the vendor's specs to compare (default: both)"
+    )
+    drift_parser.add_argument("--spec-file", type=Path, help="compare this spec file instead of the vendor's")
+    drift_parser.set_defaults(func=_cmd_drift)
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run ``harvest`` or ``drift`` alone (``argv`` starts with the command name)."""
+    parser = argparse.ArgumentParser(prog="python -m generator")
+    add_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(list(argv))
+    return int(args.func(args))
+
+
+def _fail(message: str) -> int:
+    print("error: " + " ".join(message.split()), file=sys.stderr)
+    return 2
+
+
+def _load(source: str) -> DocSet | int:
+    try:
+        return load_docs(source)
+    except DocsError as exc:
+        return _fail(str(exc))
+
+
+def _cmd_harvest(args: argparse.Namespace) -> int:
+    docs = _load(args.source)
+    if isinstance(docs, int):
+        return docs
+    result = harvest(docs)
+    problems = structural_errors(result.document)
+    if problems:
+        print(f"error: {docs.source}: the harvested document is not valid OpenAPI: {problems[0]}", file=sys.stderr)
+        return 1
+    out: Path = args.out or get_vendor(args.vendor).upstream
+    try:
+        write_upstream(result, out)
+    except OSError as exc:
+        return _fail(f"{out}: {exc.strerror or exc}")
+    print(
+        f"{docs.source}: {result.operations} operations, {result.schemas} schemas, "
+        f"{len(result.conflicts)} conflicts -> {out}"
+    )
+    for conflict in result.conflicts:
+        print(f"  conflict {conflict}")
+    for note in result.notes:
+        print(f"  note {note}")
+    return 0
+
+
+def _spec_files(args: argparse.Namespace) -> list[Path]:
+    if args.spec_file:
+        return [args.spec_file]
+    vendor = get_vendor(args.vendor)
+    chosen = {"upstream": [vendor.upstream], "curated": [vendor.curated], "both": [vendor.upstream, vendor.curated]}
+    return chosen[args.spec]
+
+
+def _read_spec(path: Path) -> dict[str, Any] | str:
+    """The parsed spec, or the reason it cannot be used."""
+    name = str(path)
+    try:
+        document = load_text(path.read_text(encoding="utf-8"), name=name)
+    except OSError as exc:
+        return f"{name}: {exc.strerror or exc}"
+    except (ValueError, UnicodeDecodeError) as exc:
+        return str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
+    if not isinstance(document, dict) or not ("openapi" in document or "swagger" in document):
+        return f"{name}: not an OpenAPI document"
+    return document
+
+
+def _cmd_drift(args: argparse.Namespace) -> int:
+    docs = _load(args.source)
+    if isinstance(docs, int):
+        return docs
+    specs: list[tuple[str, dict[str, Any]]] = []
+    for path in _spec_files(args):
+        spec = _read_spec(path)
+        if isinstance(spec, str):
+            return _fail(spec)
+        specs.append((display_source(str(path)), spec))
+    status = 0
+    for name, spec in specs:
+        report = drift_report(docs, spec, spec_name=name)
+        sys.stdout.write(render(report))
+        status = 1 if report.findings else status
+    return status

@@ -1,0 +1,138 @@
+"""Load vendor documentation from a URL, a file or a folder into a :class:`DocSet`.
+
+The format is told by content, not by file name: a JSON or YAML text whose top level is an
+OpenAPI document is a whole spec; any other text is Markdown (one page, or many pages in the
+``llms-full.txt`` layout), read by :mod:`generator.docs._markdown`.  Folders are read in sorted
+order so that every run sees the pages in the same order (precedence between pages depends on it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .._yamlio import load_text
+from ..vendors import PROJECT_ROOT
+from ._markdown import parse_page, split_pages
+from .model import DocsError, DocSet, Page
+
+__all__ = ["FETCH_TIMEOUT", "display_source", "load_docs", "parse_document"]
+
+FETCH_TIMEOUT = 30.0
+_TEXT_SUFFIXES = {".md", ".mdx", ".txt"}
+_SPEC_NAMES = {"openapi.json", "openapi.yaml", "openapi.yml"}
+_SPEC_START = re.compile(r"\A(?:\s*#[^\n]*\n)*\s*(?:\{|(?:openapi|swagger)\s*:)")
+
+
+def load_docs(source: str) -> DocSet:
+    """Read documentation from ``source``: an ``http(s)://`` URL, a file, or a folder of files.
+
+    A folder contributes every ``*.md``, ``*.mdx`` and ``*.txt`` file and any ``openapi.json``,
+    ``openapi.yaml`` or ``openapi.yml`` below it.  Raises :class:`DocsError` (message starting
+    with the source) when the source cannot be read or holds nothing recognisable.
+    """
+    docs = DocSet(source=display_source(source))
+    if re.match(r"https?://", source, re.I):
+        docs.pages.extend(parse_document(_fetch(source), name=source, url=source))
+    else:
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(
+                (p for p in path.rglob("*") if p.is_file() and _wanted(p) and not _hidden(p, path)),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+            if not files:
+                raise DocsError(f"{source}: no .md, .mdx, .txt or openapi.json/yaml files in this folder")
+            for file in files:
+                relative = file.relative_to(path).as_posix()
+                docs.pages.extend(parse_document(_read(file), name=str(file), url=relative))
+        elif path.is_file():
+            docs.pages.extend(parse_document(_read(path), name=str(path), url=path.name))
+        else:
+            raise DocsError(f"{source}: no such file or folder")
+    if docs.is_empty:
+        raise DocsError(
+            f"{source}: nothing recognisable (no OpenAPI document, embedded fragment, operation index, "
+            "field table, request line or response example)"
+        )
+    return docs
+
+
+def parse_document(text: str, *, name: str, url: str) -> list[Page]:
+    """The pages of one document: a whole OpenAPI spec, or Markdown holding one or more pages.
+
+    ``name`` names the document in errors (and gives a page without a heading its title);
+    ``url`` is where its pages say they come from unless they carry a ``Source:`` line.
+    Raises :class:`DocsError` when a ``.json``/``.yaml`` document starts like a spec but does not parse.
+    """
+    spec = _whole_spec(text, name)
+    if spec is not None:
+        info = spec.get("info")
+        title = info.get("title") if isinstance(info, dict) else None
+        return [Page(title=str(title or url), url=url, specs=[spec])]
+    stem = name.rstrip("/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "://" not in name else stem
+    pages = []
+    for title, page_url, body, from_index in split_pages(text, default_title=stem, default_url=url):
+        pages.append(parse_page(title, page_url, body, index_allowed=from_index))
+    return pages
+
+
+def display_source(source: str) -> str:
+    """How a source is named in messages and file headers: URLs as given, paths relative where possible."""
+    if re.match(r"https?://", source, re.I):
+        return source
+    path = Path(source)
+    if not path.is_absolute():
+        return path.as_posix()
+    for base in (Path.cwd(), PROJECT_ROOT):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name or path.as_posix()
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _wanted(path: Path) -> bool:
+    return path.suffix.lower() in _TEXT_SUFFIXES or path.name.lower() in _SPEC_NAMES
+
+
+def _whole_spec(text: str, name: str) -> dict[str, Any] | None:
+    if not _SPEC_START.match(text):
+        return None
+    try:
+        document = load_text(text, name=name)
+    except ValueError as exc:
+        if name.lower().endswith((".json", ".yaml", ".yml")):
+            raise DocsError(str(exc)) from None
+        return None  # Markdown that happens to start like YAML or JSON (MDX may open with ``{``)
+    if isinstance(document, dict) and ("openapi" in document or "swagger" in document):
+        return document
+    return None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DocsError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise DocsError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _fetch(url: str) -> str:
+    try:
+        response = httpx.get(url, timeout=FETCH_TIMEOUT, follow_redirects=True)
+        response.raise_for_status()
+    except httpx.HTTPStatusError as exc:
+        raise DocsError(f"{url}: HTTP {exc.response.status_code} {exc.response.reason_phrase}".rstrip()) from None
+    except httpx.HTTPError as exc:
+        raise DocsError(f"{url}: {exc or type(exc).__name__}") from None
+    return response.text
