@@ -130,6 +130,7 @@ def measure(repeat: int = 5) -> list[dict[str, Any]]:
             return load_spec_text(o, name="old"), load_spec_text(n, name="new")
 
         load_time, specs = _best(load, repeat)
+
         def run(pair: tuple[Spec, Spec] = specs) -> list[Change]:
             return diff_specs(*pair)
 

@@ -251,3 +251,12 @@ def test_list_rules_counts_every_rule(capsys: Any) -> None:
 
 def test_loaded_yaml_is_the_same_as_the_projects_loader() -> None:
     assert load_spec(str(CURATED)).document == load_document(CURATED)
+
+
+def test_the_committed_rule_table_is_current() -> None:
+    from generator.specdiff.report import rules_table
+
+    committed = CURATED.parents[2] / "docs" / "diff-rules.md"
+    assert committed.read_text(encoding="utf-8") == rules_table(), (
+        "run: python -m generator diff --list-rules > docs/diff-rules.md"
+    )
