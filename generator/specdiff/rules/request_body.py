@@ -6,7 +6,7 @@ from typing import Any
 
 from ..engine import Differ, Operation
 from ..registry import rule
-from .schemas import compare, report_schema
+from .schemas import compare_content
 
 F = __name__
 BODY_ONLY_IN_REQUESTS = "only a request body can be required or optional; a response either documents content or not"
@@ -90,23 +90,13 @@ def check(differ: Differ, old: Operation, new: Operation) -> None:
         differ.emit(BECAME_REQUIRED, operation=op, pointer=pointer)
     elif was.get("required") is True and now.get("required") is not True:
         differ.emit(BECAME_OPTIONAL, operation=op, pointer=pointer)
-    old_content, new_content = was.get("content") or {}, now.get("content") or {}
-    for media_type in old_content:
-        if media_type not in new_content:
-            differ.emit(MEDIA_TYPE_REMOVED, operation=op, pointer=pointer, side="old", media_type=media_type)
-    for media_type in new_content:
-        if media_type not in old_content:
-            differ.emit(MEDIA_TYPE_ADDED, operation=op, pointer=pointer, media_type=media_type)
-            continue
-        old_schema = (old_content[media_type] or {}).get("schema") or {}
-        new_schema = (new_content[media_type] or {}).get("schema") or {}
-        deltas = compare(differ, (old_schema, old_base), (new_schema, new_base), "request")
-        subject = "request body" if len(new_content) == 1 else f"request body ({media_type})"
-        report_schema(
-            differ,
-            deltas,
-            direction="request",
-            subject=subject,
-            operation=op,
-            pointer=(*pointer, "content", media_type, "schema"),
-        )
+    compare_content(
+        differ,
+        (was.get("content") or {}, old_base),
+        (now.get("content") or {}, new_base),
+        direction="request",
+        subject="request body",
+        operation=op,
+        pointer=pointer,
+        media_rules=(MEDIA_TYPE_ADDED, MEDIA_TYPE_REMOVED),
+    )

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..engine import Differ, Operation
 from ..registry import rule
-from .schemas import compare, facts, report_schema
+from .schemas import compare_content, facts
 
 F = __name__
 STATUS_ONLY_IN_RESPONSES = "a request has no status code"
@@ -138,28 +138,17 @@ def check(differ: Differ, old: Operation, new: Operation) -> None:
             continue
         (old_response, old_base), (new_response, new_base) = was[status], now[status]
         _check_headers(differ, op, status, pointer, old_response, old_base, new_response, new_base)
-        old_content, new_content = old_response.get("content") or {}, new_response.get("content") or {}
-        for media_type in old_content:
-            if media_type not in new_content:
-                differ.emit(
-                    MEDIA_TYPE_REMOVED, operation=op, pointer=pointer, side="old", status=status, media_type=media_type
-                )
-        for media_type in new_content:
-            if media_type not in old_content:
-                differ.emit(MEDIA_TYPE_ADDED, operation=op, pointer=pointer, status=status, media_type=media_type)
-                continue
-            old_schema = (old_content[media_type] or {}).get("schema") or {}
-            new_schema = (new_content[media_type] or {}).get("schema") or {}
-            deltas = compare(differ, (old_schema, old_base), (new_schema, new_base), "response")
-            subject = f"response {status} body" + ("" if len(new_content) == 1 else f" ({media_type})")
-            report_schema(
-                differ,
-                deltas,
-                direction="response",
-                subject=subject,
-                operation=op,
-                pointer=(*pointer, "content", media_type, "schema"),
-            )
+        compare_content(
+            differ,
+            (old_response.get("content") or {}, old_base),
+            (new_response.get("content") or {}, new_base),
+            direction="response",
+            subject=f"response {status} body",
+            operation=op,
+            pointer=pointer,
+            media_rules=(MEDIA_TYPE_ADDED, MEDIA_TYPE_REMOVED),
+            status=status,
+        )
 
 
 def _check_headers(

@@ -524,3 +524,39 @@ def report_schema(
         differ.emit(
             rule_id(direction, kind), operation=operation, pointer=pointer, side=side, where=where, **dict(delta.params)
         )
+
+
+def compare_content(
+    differ: Differ,
+    old: tuple[dict[str, Any], str],
+    new: tuple[dict[str, Any], str],
+    *,
+    direction: Direction,
+    subject: str,
+    operation: str,
+    pointer: tuple[str, ...],
+    media_rules: tuple[str, str],
+    **params: Any,
+) -> None:
+    """Compare two ``content`` maps (request body or one response): media types added or removed
+    (``media_rules`` = the added and removed rule ids), and the schema of every media type on both sides."""
+    (old_content, old_base), (new_content, new_base) = old, new
+    added, removed = media_rules
+    for media_type in old_content:
+        if media_type not in new_content:
+            differ.emit(removed, operation=operation, pointer=pointer, side="old", media_type=media_type, **params)
+    for media_type in new_content:
+        if media_type not in old_content:
+            differ.emit(added, operation=operation, pointer=pointer, media_type=media_type, **params)
+            continue
+        old_schema = (old_content[media_type] or {}).get("schema") or {}
+        new_schema = (new_content[media_type] or {}).get("schema") or {}
+        deltas = compare(differ, (old_schema, old_base), (new_schema, new_base), direction)
+        report_schema(
+            differ,
+            deltas,
+            direction=direction,
+            subject=subject if len(new_content) == 1 else f"{subject} ({media_type})",
+            operation=operation,
+            pointer=(*pointer, "content", media_type, "schema"),
+        )
