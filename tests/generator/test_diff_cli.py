@@ -260,3 +260,17 @@ def test_the_committed_rule_table_is_current() -> None:
     assert committed.read_text(encoding="utf-8") == rules_table(), (
         "run: python -m generator diff --list-rules > docs/diff-rules.md"
     )
+
+
+def test_python_api_impact_through_the_command(pair: tuple[str, str], capsys: Any) -> None:
+    assert run([*pair, "--python-api", "--vendor", "amplemarket", "--format", "markdown", "--fail-on", "ERR"]) == 1
+    out = capsys.readouterr().out
+    api = out[out.index("### Generated Python API") :]
+    assert "**ERR** removed field amplemarket_api.models.item.Item.id" in api
+    assert "**INFO** changed function amplemarket_api.api.items.list_items.sync" in api
+    assert "new optional parameter page" in api
+
+
+def test_python_api_needs_to_know_the_vendor(pair: tuple[str, str], capsys: Any) -> None:
+    assert run([*pair, "--python-api"]) == 2
+    assert "pass --vendor" in capsys.readouterr().err
