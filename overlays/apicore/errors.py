@@ -275,6 +275,12 @@ def error_from_response(
                 for e in body["validation_errors"]
                 if isinstance(e, Mapping)
             ]
+    if not entries and isinstance(body, Mapping):
+        # A flat error body: {"error": "..."}, {"message": "..."}, {"error_code": ..., "error_message": ...}.
+        for key in ("error_message", "message", "error", "detail"):
+            if isinstance(body.get(key), str) and body[key].strip():
+                entries = [{"code": _text(body.get("error_code")), "detail": body[key]}]
+                break
     status = response.status_code
     code = _text(entries[0].get("code")) if entries else None
     cls = (codes or {}).get(code or "") or _BY_STATUS.get(status) or (ServerError if status >= 500 else APIError)

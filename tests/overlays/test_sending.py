@@ -230,6 +230,26 @@ def test_a_non_json_or_odd_error_body_still_gives_a_useful_error(api: FakeAPI, c
     assert info.value.code is None
 
 
+@pytest.mark.parametrize(
+    ("body", "code", "detail"),
+    [
+        ({"error": "Invalid access credentials."}, None, "Invalid access credentials."),
+        ({"message": "Too many requests, slow down"}, None, "Too many requests, slow down"),
+        ({"error_code": "bad_input", "error_message": "details: at most 10"}, "bad_input", "details: at most 10"),
+    ],
+)
+def test_a_flat_error_body_gives_its_message_and_code(
+    api: FakeAPI, body: dict[str, str], code: str | None, detail: str
+) -> None:
+    client = Amplemarket(api_key=API_KEY, max_retries=0, http_client=httpx.Client(transport=api.transport()))
+    api.fail_next(httpx.Response(422, json=body))
+    with pytest.raises(errors.APIError) as info:
+        client.account.info()
+    assert info.value.code == code
+    assert info.value.detail == detail
+    assert str(info.value).endswith(detail)
+
+
 # ----------------------------------------------------------------------------- secrets and configuration
 def test_the_key_never_leaks(api: FakeAPI, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="amplemarket")

@@ -5,16 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import threading
 import time
 import uuid
-from collections import deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
 from urllib.parse import quote
 
-from apicore.contract import Contract
+from apicore.simulation import Faults as _BaseFaults
+from apicore.simulation import LoggedRequest, Reply, SimulatorBase
 
 from ._data import Population
 from ._spec import load_spec
@@ -27,49 +26,11 @@ _DAY = 86_400.0
 
 
 @dataclass
-class Reply:
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    drop: bool = False  # close the connection without an answer
-    delay: float = 0.0  # real seconds to wait before answering
+class Faults(_BaseFaults):
+    """The core's faults plus two of this API's own: jobs that fail, reveals that time out."""
 
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    body: Any
-    status: int
-    at: float  # simulated time
-
-
-@dataclass
-class Faults:
-    """Queued misbehaviour: each call adds faults that the next requests (or jobs) meet."""
-
-    pending: deque[Reply] = field(default_factory=deque)
     failing_jobs: int = 0
     slow_reveals: int = 0
-
-    def rate_limit_burst(self, count: int, retry_after: int = 1) -> None:
-        for _ in range(count):
-            self.pending.append(
-                _error(429, "too_many_requests", "Rate limit exceeded", {"Retry-After": str(retry_after)})
-            )
-
-    def server_errors(self, count: int, status: int = 500) -> None:
-        for _ in range(count):
-            self.pending.append(_error(status, "internal_server_error", "Something went wrong."))
-
-    def drop_connections(self, count: int) -> None:
-        for _ in range(count):
-            self.pending.append(Reply(0, drop=True))
-
-    def slow_responses(self, count: int, seconds: float) -> None:
-        for _ in range(count):
-            self.pending.append(Reply(0, delay=seconds))
 
     def fail_next_jobs(self, count: int = 1) -> None:
         self.failing_jobs += count
@@ -108,8 +69,11 @@ def _iso(moment: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
 
 
-class SimulatorCore:
-    """Answers requests; knows nothing about HTTP framing (see ``Simulator`` for transports)."""
+class SimulatorCore(SimulatorBase):
+    """Answers requests; knows nothing about HTTP framing (the core's transports serve it)."""
+
+    default_limits: ClassVar[Mapping[str, int]] = {"*": 500, "/people/find": 350, "/people/search": 300}
+    faults: Faults
 
     def __init__(
         self,
@@ -129,27 +93,22 @@ class SimulatorCore:
         slow_reveals: int = 0,
         server_errors: int = 0,
     ) -> None:
+        super().__init__(
+            load_spec(),
+            api_key=api_key,
+            time_scale=time_scale,
+            rate_limits=rate_limits,
+            limits=limits,
+            validate=validate,
+            server_errors=server_errors,
+        )
         self.seed = seed
         self.people = Population(seed, population)
-        self.time_scale = time_scale
-        self.api_key = api_key
         self.credits = {"email": email_credits, "phone": phone_credits}
         self.job_seconds = job_seconds
         self.job_polls = job_polls
         self.retry_after = retry_after
-        self.rate_limits = rate_limits
-        self.validate = validate
-        self.contract = Contract(load_spec())
-        self.faults = Faults()
         self.faults.slow_next_reveals(slow_reveals)
-        self.faults.server_errors(server_errors)
-        #: Requests per simulated minute: "*" for the account as a whole, then per route (the documented ones).
-        self.limits = {"*": 500, "/people/find": 350, "/people/search": 300, **(limits or {})}
-        self.log: list[LoggedRequest] = []
-        self._lock = threading.RLock()
-        self._started = time.monotonic()
-        self._offset = 0.0
-        self._windows: dict[str, deque[float]] = {}
         self._jobs: dict[str, _Job] = {}
         self._next_job = 1
         self._charged: dict[int, float] = {}
@@ -160,85 +119,25 @@ class SimulatorCore:
         self._calls: list[dict[str, Any]] = []
         self._seed_exclusions()
 
-    # ------------------------------------------------------------------ time
-    def now(self) -> float:
-        """Simulated seconds since the simulator started (time scale and ``advance`` applied)."""
-        return (time.monotonic() - self._started) * self.time_scale + self._offset
+    # ------------------------------------------------------------------ this API's rules
+    def make_faults(self) -> Faults:
+        return Faults(self.error)
 
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._offset += seconds
+    def authorized(self, headers: Mapping[str, str]) -> bool:
+        return headers.get("authorization") == f"Bearer {self.api_key}"
 
-    def _real(self, simulated: float) -> int:
-        """A Retry-After value in real seconds for a simulated delay."""
-        return max(0, math.ceil(simulated / self.time_scale - 1e-9))
-
-    # ------------------------------------------------------------------ entry point
-    def handle(
-        self, method: str, path: str, query: dict[str, list[str]], headers: Mapping[str, str], body: bytes
+    def error(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        *,
+        source: Mapping[str, str] | None = None,
     ) -> Reply:
-        with self._lock:
-            reply = self._handle(method.upper(), path, query, {k.lower(): v for k, v in headers.items()}, body)
-            try:
-                decoded = json.loads(body) if body else None
-            except ValueError:
-                decoded = body.decode("utf-8", errors="replace")
-            self.log.append(LoggedRequest(method.upper(), path, query, decoded, reply.status, self.now()))
-            return reply
+        return _error(status, code, detail, headers, source=source)
 
-    def _handle(
-        self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], body: bytes
-    ) -> Reply:
-        if self.faults.pending:
-            fault = self.faults.pending.popleft()
-            if fault.drop or fault.status:
-                return fault
-            delay = fault.delay
-        else:
-            delay = 0.0
-        if headers.get("authorization") != f"Bearer {self.api_key}":
-            return _error(401, "unauthorized", "The API key is missing or invalid.")
-        found = self.contract.match(method, path)
-        if found is None:
-            return _error(404, "not_found", f"No route for {method} {path}.")
-        operation, params = found
-        limited = self._rate_limit(operation.template)
-        if limited is not None:
-            return limited
-        if self.validate:
-            problems = self.contract.check_request(method, path, query, body, headers.get("content-type"))
-            if problems:
-                first = problems[0]
-                code = "missing_field" if "required" in first.message else "unsupported_value"
-                return _error(400, code, "; ".join(str(p) for p in problems[:5]), source=first.source())
-        data = json.loads(body) if body else {}
-        handler: Callable[..., Reply] = getattr(self, "_op_" + operation.operation_id)
-        reply = handler(params=params, query=query, body=data)
-        reply.delay = max(reply.delay, delay)
-        return reply
-
-    # ------------------------------------------------------------------ rate limits and credits
-    def _rate_limit(self, route: str) -> Reply | None:
-        if not self.rate_limits:
-            return None
-        now = self.now()
-        limits = {bucket: limit for bucket, limit in self.limits.items() if bucket in {"*", route}}
-        for bucket, limit in limits.items():
-            window = self._windows.setdefault(bucket, deque())
-            while window and window[0] <= now - _MINUTE:
-                window.popleft()
-            if len(window) >= limit:
-                wait = window[0] + _MINUTE - now
-                return _error(
-                    429,
-                    "too_many_requests",
-                    f"More than {limit} requests per minute.",
-                    {"Retry-After": str(max(1, self._real(wait)))},
-                )
-        for bucket in limits:
-            self._windows[bucket].append(now)
-        return None
-
+    # ------------------------------------------------------------------ credits
     def _charge(self, email: float = 0.0, phone: float = 0.0) -> Reply | None:
         if self.credits["email"] < email or self.credits["phone"] < phone:
             return _error(402, "insufficient_credits", "The account does not have enough credits.")
