@@ -94,7 +94,8 @@ from apicore.errors import (
     ServerError,
     UnavailableForLegalReasons,
 )
-from apicore.inputs import Problems, as_mapping
+from apicore.inputs import Problems, as_mapping, mappings, require
+from apicore.inputs import build_model as _body
 from apicore.requests import Request, endpoint_request, link_request
 
 M = TypeVar("M")
@@ -174,14 +175,7 @@ def check_person_query(query: Mapping[str, Any]) -> None:
 
 
 def _lead_mappings(problems: Problems, leads: Sequence[Any], rule: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(where, lead without None values)`` for each lead that is a mapping; reports the others."""
-    for index, lead in enumerate(leads):
-        where = f"leads[{index}]"
-        data = as_mapping(lead)
-        if data is None:
-            problems.add(where, rule)
-            continue
-        yield where, {k: v for k, v in data.items() if v is not None}
+    return mappings(problems, leads, "leads", rule)
 
 
 def enrichment_leads(leads: Sequence[Any]) -> list[dict[str, Any]]:
@@ -303,36 +297,6 @@ def lead_list_leads(kind: str, leads: Sequence[Any], owner: Any = "owner@example
         checked.append(cleaned)
     problems.raise_if_any()
     return checked
-
-
-def require(where: str, value: Any, rule: str = "is required") -> None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        problems = Problems()
-        problems.add(where, rule)
-        problems.raise_if_any()
-
-
-def _body(model: type[M], data: Mapping[str, Any]) -> M:
-    """The generated request model for ``data``; a value it cannot hold is bad input, not a crash."""
-    try:
-        built: M = getattr(model, "from_dict")(_plain(data))  # noqa: B009
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        problems = Problems()
-        problems.add(model.__name__, f"cannot be built from the arguments: {exc}")
-        problems.raise_if_any()
-        raise  # unreachable: raise_if_any raised
-    return built
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready input: ids the client handed out as ``uuid.UUID`` (or models) become plain values."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _uuid(problems: Problems, where: str, value: Any) -> None:

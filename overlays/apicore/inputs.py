@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from .errors import InputProblem, InvalidInput
 
-__all__ = ["EMAIL", "Problems", "as_mapping", "chunks"]
+__all__ = ["EMAIL", "Problems", "as_mapping", "build_model", "chunks", "mappings", "plain", "require"]
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 #: Pragmatic email shape: something@domain.tld, no spaces, one @.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -55,3 +57,48 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """Consecutive slices of at most ``size`` items, in order."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def mappings(problems: Problems, items: Sequence[Any], name: str, rule: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, item without None values)`` for each item that is a mapping (or a model); reports the others.
+
+    ``where`` is ``name[index]``, so every problem names the item it is about.
+    """
+    for index, item in enumerate(items):
+        where = f"{name}[{index}]"
+        data = as_mapping(item)
+        if data is None:
+            problems.add(where, rule)
+            continue
+        yield where, {k: v for k, v in data.items() if v is not None}
+
+
+def require(where: str, value: Any, rule: str = "is required") -> None:
+    """Raise ``InvalidInput`` at once when ``value`` is missing or blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        problems = Problems()
+        problems.add(where, rule)
+        problems.raise_if_any()
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready input: ids handed out as ``uuid.UUID`` (or tuples) become plain values."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def build_model(model: type[M], data: Mapping[str, Any]) -> M:
+    """The generated request model for ``data``; a value it cannot hold is bad input, not a crash."""
+    try:
+        built: M = getattr(model, "from_dict")(plain(data))  # noqa: B009
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        problems = Problems()
+        problems.add(model.__name__, f"cannot be built from the arguments: {exc}")
+        problems.raise_if_any()
+        raise  # unreachable: raise_if_any raised
+    return built
