@@ -17,7 +17,7 @@ from ._yamlio import load_document, write_yaml
 from .genview import build_view
 from .vendors import PROJECT_ROOT, Vendor
 
-__all__ = ["GenerationError", "check_generated", "generate", "generate_into"]
+__all__ = ["GenerationError", "auth_defaults", "check_generated", "generate", "generate_into"]
 
 GENERATOR = "openapi-python-client"
 PINNED_VERSION = "0.29.1"
@@ -55,6 +55,49 @@ def _header(vendor: Vendor, spec: Path) -> str:
     )
 
 
+def auth_defaults(document: dict[str, Any]) -> tuple[str, str]:
+    """The header and prefix that the generated ``AuthenticatedClient`` sends its token with by default.
+
+    Read from the scheme the spec requires first (the global ``security``, else the first
+    operation's): an ``apiKey`` in a header is sent alone in that header, HTTP bearer, OAuth 2
+    and OpenID Connect as ``Authorization: Bearer <token>``.  Anything else (no security, a key
+    in the query or a cookie, HTTP basic) keeps openapi-python-client's own default, Bearer; the
+    hand-written layer can always pass ``auth_header_name`` and ``prefix`` itself.
+    """
+    bearer = ("Authorization", "Bearer")
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    requirements = document.get("security")
+    if requirements is None:
+        requirements = next(
+            (
+                operation["security"]
+                for item in (document.get("paths") or {}).values()
+                for operation in item.values()
+                if isinstance(operation, dict) and operation.get("security")
+            ),
+            [],
+        )
+    names = [name for requirement in requirements or [] for name in requirement]
+    scheme = schemes.get(names[0]) if names else None
+    if isinstance(scheme, dict) and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+        return str(scheme["name"]), ""
+    return bearer
+
+
+def _templates_for(document: dict[str, Any], work: Path) -> Path:
+    """The custom templates plus ``auth_defaults.jinja``, which the client template imports."""
+    header_name, prefix = auth_defaults(document)
+    folder = work / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / "auth_defaults.jinja").write_text(
+        "{# Written by generator/generate.py from the curated spec's security scheme. #}\n"
+        f"{{% set header_name = {json.dumps(header_name)} %}}\n"
+        f"{{% set prefix = {json.dumps(prefix)} %}}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
 def _check_version() -> None:
     installed = metadata.version(GENERATOR)
     if installed != PINNED_VERSION:
@@ -79,9 +122,11 @@ def generate_into(vendor: Vendor, destination: Path, curated: Path | None = None
     _check_version()
     spec = vendor.curated if curated is None else curated
     config: dict[str, Any] = load_document(vendor.config)
-    view = build_view(load_document(spec), config.get("schema_names") or {})
+    document = load_document(spec)
+    view = build_view(document, config.get("schema_names") or {})
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        templates = _templates_for(document, work)
         write_yaml(work / "view.yaml", view)
         opc_config = dict(config.get("openapi_python_client") or {})
         opc_config.setdefault("post_hooks", [])
@@ -99,7 +144,7 @@ def generate_into(vendor: Vendor, destination: Path, curated: Path | None = None
                 "--config",
                 str(work / "opc.yaml"),
                 "--custom-template-path",
-                str(TEMPLATES),
+                str(templates),
                 "--meta",
                 "none",
                 "--output-path",

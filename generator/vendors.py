@@ -45,6 +45,7 @@ class Vendor:
 
 VENDORS: dict[str, Vendor] = {
     "amplemarket": Vendor(name="amplemarket", package="amplemarket_api"),
+    "apollo": Vendor(name="apollo", package="apollo_api"),
 }
 
 

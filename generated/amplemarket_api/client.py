@@ -168,9 +168,9 @@ class AuthenticatedClient:
     token: str = field(repr=False)
     """The token to use for authentication"""
     prefix: str = "Bearer"
-    """The prefix to use for the Authorization header"""
+    """Text sent before the token in the auth header; empty sends the token alone"""
     auth_header_name: str = "Authorization"
-    """The name of the Authorization header"""
+    """The name of the header that carries the token"""
 
     def with_headers(self, headers: dict[str, str]) -> "AuthenticatedClient":
         """Get a new client matching this one with additional headers"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import shutil
 import subprocess
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import PINNED_VERSION, TEMPLATES, _tree_hash
+from generator._yamlio import load_document
+from generator.generate import PINNED_VERSION, TEMPLATES, _tree_hash, auth_defaults
 from generator.vendors import PROJECT_ROOT, VENDORS, Vendor
 
 PACKAGES = [VENDORS[name] for name in sorted(VENDORS)]
@@ -88,13 +90,45 @@ def test_generated_package_passes_mypy_strict_in_a_consumer(vendor: Vendor, tmp_
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
-def test_the_generated_client_keeps_the_token_out_of_its_repr() -> None:
-    from amplemarket_api import AuthenticatedClient
+# How each vendor's curated spec says the key is sent: the generated client's defaults follow it.
+AUTH_HEADERS = {  # header name, prefix, the header's value for the token sk-test-not-in-repr
+    "amplemarket": ("Authorization", "Bearer", "Bearer sk-test-not-in-repr"),
+    "apollo": ("X-Api-Key", "", "sk-test-not-in-repr"),
+}
 
-    client = AuthenticatedClient(base_url="https://api.example.invalid", token="sk-test-not-in-repr")
+
+@pytest.mark.parametrize("vendor", PACKAGES, ids=lambda v: v.name)
+def test_the_generated_client_sends_the_token_as_the_spec_says_and_keeps_it_out_of_its_repr(vendor: Vendor) -> None:
+    package = importlib.import_module(vendor.package)
+    client = package.AuthenticatedClient(base_url="https://api.example.invalid", token="sk-test-not-in-repr")
     client.get_httpx_client()  # the token is copied into the headers here
     assert "sk-test-not-in-repr" not in repr(client)
-    assert client.get_httpx_client().headers["Authorization"] == "Bearer sk-test-not-in-repr"
+    header, prefix, value = AUTH_HEADERS[vendor.name]
+    assert client.get_httpx_client().headers[header] == value
+    assert (client.auth_header_name, client.prefix) == (header, prefix)
+    assert auth_defaults(load_document(vendor.curated)) == (header, prefix)
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({}, ("Authorization", "Bearer")),
+        ({"security": [{"b": []}], "components": {"securitySchemes": {"b": {"type": "http", "scheme": "bearer"}}}},
+         ("Authorization", "Bearer")),
+        ({"security": [{"k": []}], "components": {"securitySchemes": {"k": {"type": "apiKey", "in": "header",
+                                                                            "name": "X-Key"}}}},
+         ("X-Key", "")),
+        ({"paths": {"/a": {"get": {"security": [{"k": []}]}}},
+          "components": {"securitySchemes": {"k": {"type": "apiKey", "in": "header", "name": "Api-Token"}}}},
+         ("Api-Token", "")),
+        ({"security": [{"q": []}], "components": {"securitySchemes": {"q": {"type": "apiKey", "in": "query",
+                                                                            "name": "key"}}}},
+         ("Authorization", "Bearer")),
+    ],
+    ids=["none", "bearer", "api-key-header", "per-operation", "api-key-query"],
+)  # fmt: skip
+def test_auth_defaults_follow_the_security_scheme(document: dict[str, object], expected: tuple[str, str]) -> None:
+    assert auth_defaults(document) == expected
 
 
 def test_endpoint_modules_expose_request_and_parse_hooks() -> None:

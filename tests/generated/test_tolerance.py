@@ -1,6 +1,6 @@
-"""The generated client never crashes on a response, whatever the curated spec says.
+"""The generated clients never crash on a response, whatever the curated spec says.
 
-For every documented JSON response of every operation, a full instance is synthesized
+For every vendor, for every documented JSON response of every operation, a full instance is synthesized
 from the curated schema and then varied at every location: an unknown enum value,
 ``null``, an unknown extra field, a missing field, a malformed date.  Each variant is
 parsed by the generated endpoint's own ``_parse_response`` and must come back as a
@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import copy
 import enum
+import importlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import attrs
 import httpx
 import pytest
 
-from amplemarket_api import Client
+from generator.vendors import VENDORS
 from tests._specdata import (
     ResponseCase,
     curated,
@@ -30,16 +32,45 @@ from tests._specdata import (
     synthesize,
 )
 
-CASES = response_cases()
-CLIENT = Client(base_url="https://api.example.invalid")
 UNKNOWN = "zz_value_added_later"
 MALFORMED_DATE = "sometime in 2020"
 
 
-def _parse(case: ResponseCase, body: Any) -> Any:
-    module = endpoint_modules("amplemarket_api")[case.operation_id]
-    response = httpx.Response(int(case.status), json=body)
-    return module._parse_response(client=CLIENT, response=response)
+@dataclass(frozen=True)
+class Case:
+    """One documented response of one vendor's operation."""
+
+    vendor: str
+    response: ResponseCase
+
+    @property
+    def id(self) -> str:
+        return f"{self.vendor}-{self.response.id}"
+
+    @property
+    def package(self) -> str:
+        return VENDORS[self.vendor].package
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return curated(self.vendor)
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return self.response.schema
+
+
+CASES = [Case(name, response) for name in sorted(VENDORS) for response in response_cases(name)]
+
+
+def _client(package: str) -> Any:
+    return importlib.import_module(package).Client(base_url="https://api.example.invalid")
+
+
+def _parse(case: Case, body: Any) -> Any:
+    module = endpoint_modules(case.package)[case.response.operation_id]
+    response = httpx.Response(int(case.response.status), json=body)
+    return module._parse_response(client=_client(case.package), response=response)
 
 
 def _walk(value: Any) -> Iterator[Any]:
@@ -56,7 +87,7 @@ def _walk(value: Any) -> Iterator[Any]:
             yield from _walk(item)
 
 
-def _roundtrip(case: ResponseCase, body: Any, what: str) -> Any:
+def _roundtrip(case: Case, body: Any, what: str) -> Any:
     parsed = _parse(case, body)
     assert parsed is not None, f"{case.id}: {what}: the body was not parsed"
     assert parsed.to_dict() == body, f"{case.id}: {what}: to_dict() does not give back the input"
@@ -68,8 +99,8 @@ def _is_object(schema: dict[str, Any]) -> bool:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_every_documented_response_survives_every_variant(case: ResponseCase) -> None:
-    document = curated()
+def test_every_documented_response_survives_every_variant(case: Case) -> None:
+    document = case.document
     full, locations = synthesize(document, case.schema)
     _roundtrip(case, full, "full instance")
     if not isinstance(full, dict):
@@ -117,13 +148,24 @@ def test_every_documented_response_survives_every_variant(case: ResponseCase) ->
                 _roundtrip(case, extra, f"unknown field inside {where}")
 
 
-def _list_cases() -> list[tuple[ResponseCase, str]]:
+def _item_schema(document: dict[str, Any], prop: dict[str, Any]) -> dict[str, Any]:
+    """The object schema of an array's items (the first non-null alternative of an anyOf)."""
+    items = resolve(document, prop.get("items", {}))
+    for alternative in items.get("anyOf", []):
+        alternative = resolve(document, alternative)
+        if alternative.get("enum") != [None]:
+            return alternative  # type: ignore[no-any-return]
+    return items  # type: ignore[no-any-return]
+
+
+def _list_cases() -> list[tuple[Case, str]]:
     found = []
     for case in CASES:
-        schema = resolve(curated(), case.schema)
+        document = case.document
+        schema = resolve(document, case.schema)
         for name, prop in (schema.get("properties") or {}).items():
-            prop = resolve(curated(), prop)
-            if prop.get("type") == "array" and _is_object(resolve(curated(), prop.get("items", {}))):
+            prop = resolve(document, prop)
+            if prop.get("type") == "array" and _is_object(_item_schema(document, prop)):
                 found.append((case, name))
     return found
 
@@ -132,8 +174,8 @@ LIST_CASES = _list_cases()
 
 
 @pytest.mark.parametrize(("case", "field"), LIST_CASES, ids=[f"{c.id}-{f}" for c, f in LIST_CASES])
-def test_a_page_of_100_with_one_odd_item_parses_whole(case: ResponseCase, field: str) -> None:
-    document = curated()
+def test_a_page_of_100_with_one_odd_item_parses_whole(case: Case, field: str) -> None:
+    document = case.document
     full, _ = synthesize(document, case.schema)
     item = full[field][0]
     page = [copy.deepcopy(item) for _ in range(100)]
@@ -149,14 +191,16 @@ def test_a_page_of_100_with_one_odd_item_parses_whole(case: ResponseCase, field:
     assert items[37].additional_properties["zz_unexpected"] == {"x": 1}
 
 
+@pytest.mark.parametrize("package", sorted(v.package for v in VENDORS.values()))
 @pytest.mark.parametrize("status", [200, 499, 520, 599, 302, 418])
-def test_odd_status_codes_and_bodies_never_raise(status: int) -> None:
-    for name, module in sorted(endpoint_modules("amplemarket_api").items()):
+def test_odd_status_codes_and_bodies_never_raise(status: int, package: str) -> None:
+    client = _client(package)
+    for name, module in sorted(endpoint_modules(package).items()):
         for response in (
             httpx.Response(status, json={"unexpected": True}),
             httpx.Response(status, content=b"<html>Bad gateway</html>"),
             httpx.Response(status, json=["not", "an", "object"]),
         ):
-            built = module._build_response(client=CLIENT, response=response)
+            built = module._build_response(client=client, response=response)
             assert built.status_code == status, name
             assert built.content == response.content, name

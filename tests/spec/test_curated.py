@@ -1,4 +1,8 @@
-"""The curated Amplemarket spec: complete, consistent, current, and every fix still needed."""
+"""The curated specs: complete, consistent, current, and every fix still needed.
+
+Tests that hold for any curated spec run for every vendor in ``generator.vendors.VENDORS``;
+the rest state what the Amplemarket documentation says (Apollo's facts: test_apollo.py).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,10 @@ from generator._yamlio import load_document
 from generator.build import build_curated, curated_text
 from generator.lint import run_linters
 from generator.overlay import apply_overlay
+from generator.vendors import VENDORS
 from tests._specdata import curated, operations, resolve, vendor
+
+ALL_VENDORS = pytest.mark.parametrize("name", sorted(VENDORS))
 
 DOCUMENTED = {
     ("get", "/account-info"), ("post", "/calls"), ("get", "/calls/dispositions"), ("get", "/companies/find"),
@@ -36,8 +43,10 @@ def test_every_documented_operation_and_nothing_else() -> None:
     assert found == DOCUMENTED
 
 
-def test_operation_ids_are_unique_readable_and_tagged() -> None:
-    document = curated()
+@ALL_VENDORS
+def test_operation_ids_are_unique_readable_and_tagged(name: str) -> None:
+    document = curated(name)
+    docs_site = "/".join(document["info"]["x-doc-page"].split("/")[:3]) + "/"
     tags = {tag["name"] for tag in document["tags"]}
     ids = []
     for path, method, operation in operations(document):
@@ -46,18 +55,24 @@ def test_operation_ids_are_unique_readable_and_tagged() -> None:
         assert len(operation.get("tags", [])) == 1, f"{method} {path} needs exactly one tag"
         assert operation["tags"][0] in tags
         assert operation.get("x-confidence") in {"documented", "partial", "unverified"}, f"{method} {path}"
-        assert operation.get("x-doc-page", "").startswith("https://docs.amplemarket.com/")
+        assert operation.get("x-doc-page", "").startswith(docs_site), f"{method} {path}"
     assert len(ids) == len(set(ids))
 
 
-def test_every_response_body_is_a_named_component() -> None:
-    document = curated()
+# Amplemarket's fragment names response schemas response_<name>_object; Apollo's are named as its JSON is.
+RESPONSE_SCHEMA_PREFIX = {"amplemarket": "response_"}
+
+
+@ALL_VENDORS
+def test_every_response_body_is_a_named_component(name: str) -> None:
+    document = curated(name)
+    prefix = "#/components/schemas/" + RESPONSE_SCHEMA_PREFIX.get(name, "")
     for path, method, operation in operations(document):
         for status, response in operation["responses"].items():
             content = resolve(document, response).get("content", {})
             for media in content.values():
                 assert set(media["schema"]) == {"$ref"}, f"{method} {path} {status}: inline response schema"
-                assert media["schema"]["$ref"].startswith("#/components/schemas/response_")
+                assert media["schema"]["$ref"].startswith(prefix)
 
 
 @pytest.mark.parametrize("status", ["400", "401", "402", "404", "408", "429", "451", "500"])
@@ -87,6 +102,25 @@ def _headers(document: dict[str, Any], response: Any) -> set[str]:
     return set(resolve(document, response).get("headers") or {})
 
 
+@ALL_VENDORS
+def test_every_operation_documents_401_and_429_with_retry_after(name: str) -> None:
+    document = curated(name)
+    for path, method, operation in operations(document):
+        assert {"401", "429"} <= set(operation["responses"]), f"{method} {path}"
+        assert "Retry-After" in _headers(document, operation["responses"]["429"]), f"{method} {path}"
+
+
+@ALL_VENDORS
+def test_every_operation_is_secured_by_a_declared_scheme(name: str) -> None:
+    document = curated(name)
+    schemes = document["components"]["securitySchemes"]
+    for path, method, operation in operations(document):
+        requirements = operation.get("security", document.get("security"))
+        assert requirements, f"{method} {path}: no security"
+        for requirement in requirements:
+            assert set(requirement) <= set(schemes), f"{method} {path}: undeclared scheme"
+
+
 def test_location_and_retry_after_are_declared_where_documented() -> None:
     document = curated()
     for path in JOBS:
@@ -111,26 +145,34 @@ def test_bearer_auth_everywhere() -> None:
         assert "security" not in operation
 
 
-def test_committed_openapi_yaml_is_the_build_of_upstream_and_fixes() -> None:
-    result = build_curated(vendor())
-    committed = vendor().curated.read_text(encoding="utf-8")
+@ALL_VENDORS
+def test_committed_openapi_yaml_is_the_build_of_upstream_and_fixes(name: str) -> None:
+    result = build_curated(vendor(name))
+    committed = vendor(name).curated.read_text(encoding="utf-8")
     assert curated_text(result.document) == committed, "openapi.yaml is stale: run `make spec`"
 
 
-def test_every_fix_is_still_needed_and_documented() -> None:
+@ALL_VENDORS
+def test_every_fix_is_still_needed_and_documented(name: str) -> None:
     """Each action changes the document; a fix that no longer changes anything must go."""
-    upstream = load_document(vendor().upstream)
-    fixes = load_document(vendor().fixes)
+    upstream = load_document(vendor(name).upstream)
+    fixes = load_document(vendor(name).fixes)
     document = upstream
+    ids = [action["x-id"] for action in fixes["actions"]]
+    assert len(ids) == len(set(ids)), "duplicate x-id"
     for action in fixes["actions"]:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", action["x-id"]), action["x-id"]
         text = action["description"]
+        lines = text.splitlines()
         for part in ("Docs:", "Evidence:", "Decision:"):
             assert part in text, f"{action['x-id']}: description must say {part}"
+            said = next((line for line in lines if line.startswith(part)), "")
+            assert said[len(part) :].strip(), f"{action['x-id']}: {part} must start a line and say something"
         single = {**fixes, "actions": [action]}
         changed, _ = apply_overlay(document, single)
         assert changed != document, f"{action['x-id']} changes nothing"
         document = changed
-    assert document == curated()
+    assert document == curated(name)
 
 
 def test_the_issues_named_defects_are_each_resolved_by_a_fix() -> None:
@@ -172,21 +214,24 @@ def test_the_curated_schemas_say_what_real_data_looks_like() -> None:
     assert schemas["response_error_object"].get("required") is None
 
 
-def test_linters_report_zero_errors_and_zero_warnings() -> None:
-    results = run_linters(vendor().curated)
+@ALL_VENDORS
+def test_linters_report_zero_errors_and_zero_warnings(name: str) -> None:
+    results = run_linters(vendor(name).curated)
     assert [r.linter for r in results] == ["spectral", "redocly"]
     for result in results:
         assert result.clean, result.summary() + "\n" + "\n".join(result.messages)
 
 
-def test_upstream_fails_the_linters_the_fixes_satisfy() -> None:
+@ALL_VENDORS
+def test_upstream_fails_the_linters_the_fixes_satisfy(name: str) -> None:
     # proves the lint gate can fail: the pristine upstream has the defects the fixes remove
-    results = run_linters(vendor().upstream)
+    results = run_linters(vendor(name).upstream)
     assert any(not r.clean for r in results)
 
 
-def test_a_fresh_build_is_deterministic() -> None:
-    first = curated_text(build_curated(vendor()).document)
-    second = curated_text(build_curated(vendor()).document)
+@ALL_VENDORS
+def test_a_fresh_build_is_deterministic(name: str) -> None:
+    first = curated_text(build_curated(vendor(name)).document)
+    second = curated_text(build_curated(vendor(name)).document)
     assert first == second
-    assert copy.deepcopy(curated()) == load_document(vendor().curated)
+    assert copy.deepcopy(curated(name)) == load_document(vendor(name).curated)
