@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"amplemarket", "amplemarket_api", "apicore", "generator", "overlays", "tests"}
+OURS = {"amplemarket", "amplemarket_api", "apollo", "apollo_api", "apicore", "generator", "overlays", "tests"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -34,6 +34,7 @@ def _python_files(folder: str) -> list[Path]:
         ("generator", {"generator"}),  # spec tooling imports neither generated nor overlays
         ("overlays/apicore", {"apicore"}),  # the shared core knows no vendor and no generated package
         ("overlays/amplemarket", {"amplemarket", "amplemarket_api", "apicore"}),  # a vendor: core + its generated code
+        ("overlays/apollo", {"apollo", "apollo_api", "apicore"}),
     ],
 )
 def test_dependencies_point_one_way(folder: str, allowed: set[str]) -> None:

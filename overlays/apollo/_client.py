@@ -1,0 +1,127 @@
+"""``Apollo``: the synchronous client."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+import httpx
+
+from apicore import RateLimiter, Sender
+from apicore.errors import ClientError, PartialBatchError
+from apicore.inputs import chunks
+from apicore.requests import Request
+from apicore.vendor import DEFAULT_TIMEOUT, ClientBase, build_config
+from apollo_api.models import Person
+
+from . import _ops
+
+__all__ = ["Apollo"]
+
+T = TypeVar("T")
+
+
+class Apollo(ClientBase):
+    """Synchronous Apollo.io client (people enrichment).
+
+    ``api_key`` and ``base_url`` default to ``APOLLO_API_KEY`` / ``APOLLO_BASE_URL`` (then
+    ``https://api.apollo.io``); the key travels in the ``X-Api-Key`` header.  429 answers are
+    waited out (``Retry-After``) and retried up to ``max_retries`` times; errors are the
+    core's typed errors (``apollo.errors``).  Pass ``http_client`` to use your own
+    ``httpx.Client`` (it is not closed by ``close()``).
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 3,
+        http_client: httpx.Client | None = None,
+        *,
+        rate_limit: bool | RateLimiter = True,
+    ) -> None:
+        self._setup(build_config(_ops.SETTINGS, api_key, base_url, max_retries, rate_limit))
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
+        self._sender = Sender(self._config, self._http, sleep=lambda seconds: self._sleep(seconds))
+        self.people = People(self)
+
+    def _run(self, request: Request[T]) -> T:
+        return request.parse(self._sender.send(request.call))
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Apollo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class People:
+    """Enrich people: one (``match``) or any number (``bulk_match``, sent 10 at a time)."""
+
+    def __init__(self, client: Apollo) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return "<People>"
+
+    def match(
+        self,
+        *,
+        reveal_personal_emails: bool = False,
+        reveal_phone_number: bool = False,
+        webhook_url: str | None = None,
+        **detail: str | None,
+    ) -> Person | None:
+        """The person the details identify, or None when Apollo found nobody (a 200 without a match).
+
+        Details: ``id``, ``email``, ``hashed_email``, ``linkedin_url``, or a name (``name``, or
+        ``first_name`` and ``last_name``) with ``organization_name`` or ``domain``.
+        ``reveal_phone_number=True`` needs ``webhook_url``: Apollo delivers the phones there later.
+        """
+        request = _ops.match(
+            detail,
+            reveal_personal_emails=reveal_personal_emails,
+            reveal_phone_number=reveal_phone_number,
+            webhook_url=webhook_url,
+        )
+        return _ops.person_of(self._client._run(request))
+
+    def bulk_match(
+        self,
+        details: Sequence[Mapping[str, Any]],
+        *,
+        reveal_personal_emails: bool = False,
+        reveal_phone_number: bool = False,
+        webhook_url: str | None = None,
+    ) -> list[Person | None]:
+        """One result per entry of ``details``, in the same order (None where nobody matched).
+
+        Any number of people: they are checked first (nothing is sent if one is invalid), then
+        sent ``MAX_BULK`` (10) per call.  If a call fails after others succeeded,
+        ``PartialBatchError.result`` holds the results of the calls that went through.
+        """
+        checked = _ops.check_details(details)
+        _ops.check_reveal(reveal_phone_number, webhook_url)
+        parts = list(chunks(checked, _ops.MAX_BULK))
+        results: list[Person | None] = []
+        for index, part in enumerate(parts):
+            request = _ops.bulk_match(
+                part,
+                reveal_personal_emails=reveal_personal_emails,
+                reveal_phone_number=reveal_phone_number,
+                webhook_url=webhook_url,
+            )
+            try:
+                response = self._client._run(request)
+            except ClientError as error:
+                if results:
+                    raise PartialBatchError(results, index, len(parts), error) from error
+                raise
+            results += _ops.people_of(response, len(part))
+        return results
