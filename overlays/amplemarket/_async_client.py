@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -34,12 +33,12 @@ from amplemarket_api.models import (
 from amplemarket_api.models import (
     Sequence as SequenceModel,
 )
-from apicore import AsyncJob, AsyncPaginator, AsyncSender, PollPolicy, RateLimiter, cursor_next_href, search_next_page
+from apicore import AsyncJob, AsyncPaginator, PollPolicy, RateLimiter, cursor_next_href, search_next_page
 from apicore.errors import ClientError, PartialBatchError
 from apicore.requests import Request
 
 from . import _ops
-from ._base import DEFAULT_TIMEOUT, ClientBase, build_config, split
+from ._base import DEFAULT_TIMEOUT, AsyncClientBase, build_config, split
 
 __all__ = ["AsyncAmplemarket"]
 
@@ -47,7 +46,7 @@ T = TypeVar("T")
 P = TypeVar("P")
 
 
-class AsyncAmplemarket(ClientBase):
+class AsyncAmplemarket(AsyncClientBase):
     """Asynchronous Amplemarket client: the same resources as ``Amplemarket``, awaited.
 
     ``api_key`` and ``base_url`` default to ``AMPLEMARKET_API_KEY`` / ``AMPLEMARKET_BASE_URL``
@@ -68,11 +67,7 @@ class AsyncAmplemarket(ClientBase):
         rate_limit: bool | RateLimiter = True,
         poll_policy: PollPolicy | None = None,
     ) -> None:
-        self._setup(build_config(api_key, base_url, max_retries, rate_limit), poll_policy)
-        self._sleep = asyncio.sleep
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
-        self._sender = AsyncSender(self._config, self._http, sleep=lambda seconds: self._sleep(seconds))
+        self._connect(build_config(api_key, base_url, max_retries, rate_limit), http_client, timeout, poll_policy)
         self.people = People(self)
         self.companies = Companies(self)
         self.email_validations = EmailValidations(self)
@@ -87,13 +82,6 @@ class AsyncAmplemarket(ClientBase):
         self.phone_numbers = PhoneNumbers(self)
 
     # -- plumbing -------------------------------------------------------------------------
-    async def _run(self, request: Request[T]) -> T:
-        return request.parse(await self._sender.send(request.call))
-
-    async def _run_with_response(self, request: Request[T]) -> tuple[T, httpx.Response]:
-        response = await self._sender.send(request.call)
-        return request.parse(response), response
-
     def _cursor(self, first: Request[P], model: type[P], items: Any) -> AsyncPaginator[P, Any]:
         def following(page: P) -> Any:
             href = cursor_next_href(page)
@@ -123,17 +111,6 @@ class AsyncAmplemarket(ClientBase):
         ids = list(job_id) if isinstance(job_id, (list, tuple)) else [job_id]
         created = [(i, *(await source.fetch(i))) for i in ids]
         return self._job(source, created, reader)
-
-    # -- lifecycle ------------------------------------------------------------------------
-    async def close(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> AsyncAmplemarket:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
 
 class _JobSource:

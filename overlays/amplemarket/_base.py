@@ -8,7 +8,7 @@ from typing import Any
 from apicore import ClientConfig, RateLimiter
 from apicore.inputs import chunks
 from apicore.requests import Request
-from apicore.vendor import DEFAULT_TIMEOUT, ClientBase, VendorSettings, bearer
+from apicore.vendor import DEFAULT_TIMEOUT, AsyncClientBase, SyncClientBase, VendorSettings, bearer
 from apicore.vendor import build_config as _build_config
 
 from . import _ops
@@ -38,4 +38,13 @@ def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return list(chunks(items, size))
 
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "SETTINGS", "ClientBase", "Request", "build_config", "split"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "SETTINGS",
+    "AsyncClientBase",
+    "Request",
+    "SyncClientBase",
+    "build_config",
+    "split",
+]

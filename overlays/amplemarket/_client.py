@@ -33,12 +33,12 @@ from amplemarket_api.models import (
 from amplemarket_api.models import (
     Sequence as SequenceModel,
 )
-from apicore import Job, Paginator, PollPolicy, RateLimiter, Sender, cursor_next_href, search_next_page
+from apicore import Job, Paginator, PollPolicy, RateLimiter, cursor_next_href, search_next_page
 from apicore.errors import ClientError, PartialBatchError
 from apicore.requests import Request
 
 from . import _ops
-from ._base import DEFAULT_TIMEOUT, ClientBase, build_config, split
+from ._base import DEFAULT_TIMEOUT, SyncClientBase, build_config, split
 
 __all__ = ["Amplemarket"]
 
@@ -46,7 +46,7 @@ T = TypeVar("T")
 P = TypeVar("P")
 
 
-class Amplemarket(ClientBase):
+class Amplemarket(SyncClientBase):
     """Synchronous Amplemarket client.
 
     ``api_key`` and ``base_url`` default to ``AMPLEMARKET_API_KEY`` / ``AMPLEMARKET_BASE_URL``
@@ -67,10 +67,7 @@ class Amplemarket(ClientBase):
         rate_limit: bool | RateLimiter = True,
         poll_policy: PollPolicy | None = None,
     ) -> None:
-        self._setup(build_config(api_key, base_url, max_retries, rate_limit), poll_policy)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
-        self._sender = Sender(self._config, self._http, sleep=lambda seconds: self._sleep(seconds))
+        self._connect(build_config(api_key, base_url, max_retries, rate_limit), http_client, timeout, poll_policy)
         self.people = People(self)
         self.companies = Companies(self)
         self.email_validations = EmailValidations(self)
@@ -85,13 +82,6 @@ class Amplemarket(ClientBase):
         self.phone_numbers = PhoneNumbers(self)
 
     # -- plumbing -------------------------------------------------------------------------
-    def _run(self, request: Request[T]) -> T:
-        return request.parse(self._sender.send(request.call))
-
-    def _run_with_response(self, request: Request[T]) -> tuple[T, httpx.Response]:
-        response = self._sender.send(request.call)
-        return request.parse(response), response
-
     def _cursor(self, first: Request[P], model: type[P], items: Any) -> Paginator[P, Any]:
         def following(page: P) -> Any:
             href = cursor_next_href(page)
@@ -119,17 +109,6 @@ class Amplemarket(ClientBase):
         ids = list(job_id) if isinstance(job_id, (list, tuple)) else [job_id]
         created = [(i, *source.fetch(i)) for i in ids]
         return self._job(source, created, reader)
-
-    # -- lifecycle ------------------------------------------------------------------------
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> Amplemarket:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class _JobSource:

@@ -125,6 +125,7 @@ class SimulatorBase:
         spec: dict[str, Any],
         *,
         api_key: str,
+        auth_headers: Callable[[str], dict[str, str]],
         time_scale: float = 1.0,
         rate_limits: bool = True,
         limits: Mapping[str, int] | None = None,
@@ -132,6 +133,7 @@ class SimulatorBase:
         server_errors: int = 0,
     ) -> None:
         self.api_key = api_key
+        self._credentials = {name.lower(): value for name, value in auth_headers(api_key).items()}
         self.time_scale = time_scale
         self.rate_limits = rate_limits
         self.validate = validate
@@ -150,6 +152,11 @@ class SimulatorBase:
         return Faults(self.error)
 
     def authorized(self, headers: Mapping[str, str]) -> bool:
+        """Whether the request carries the key the way the vendor's client sends it (lower-case names)."""
+        return all(headers.get(name) == value for name, value in self._credentials.items())
+
+    def error_body(self, status: int, code: str, detail: str, source: Mapping[str, str] | None) -> Any:
+        """The JSON body of an error answer, in the vendor's shape."""
         raise NotImplementedError
 
     def error(
@@ -161,7 +168,7 @@ class SimulatorBase:
         *,
         source: Mapping[str, str] | None = None,
     ) -> Reply:
-        raise NotImplementedError
+        return Reply(status, self.error_body(status, code, detail, source), headers or {})
 
     def invalid(self, problems: list[Problem]) -> Reply:
         """The answer to a request that breaks the spec (the first problem decides the code)."""
@@ -222,7 +229,10 @@ class SimulatorBase:
             problems = self.contract.check_request(method, path, query, body, headers.get("content-type"))
             if problems:
                 return self.invalid(problems)
-        data = json.loads(body) if body else {}
+        try:
+            data = json.loads(body) if body else {}
+        except ValueError as exc:  # an operation without a documented body, or validation off
+            return self.invalid([Problem(f"the body is not valid JSON: {exc}", pointer="")])
         handler: Callable[..., Reply] = getattr(self, "_op_" + operation.operation_id)
         reply = handler(params=params, query=query, body=data)
         reply.delay = max(reply.delay, delay)
@@ -238,7 +248,7 @@ class SimulatorBase:
             while window and window[0] <= now - MINUTE:
                 window.popleft()
             if len(window) >= limit:
-                wait = window[0] + MINUTE - now
+                wait = (window[0] if window else now) + MINUTE - now  # a limit of 0 has an empty window
                 return self.rate_limited(limit, max(1, self._real(wait)))
         for bucket in limits:
             self._windows[bucket].append(now)

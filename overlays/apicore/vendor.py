@@ -9,21 +9,34 @@ both the sync and the async client of every vendor share.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self, TypeVar
 
 import httpx
 
-from ._http import ClientConfig, Secret, check_base_url, configure_logging
+from ._http import AsyncSender, ClientConfig, Secret, Sender, check_base_url, configure_logging
 from .errors import APIError, ClientError
 from .polling import PollPolicy
 from .ratelimit import Limit, RateLimiter
+from .requests import Request
 from .retries import RetryPolicy
 
-__all__ = ["DEFAULT_TIMEOUT", "ClientBase", "VendorSettings", "bearer", "build_config", "header_key"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "AsyncClientBase",
+    "ClientBase",
+    "SyncClientBase",
+    "VendorSettings",
+    "bearer",
+    "build_config",
+    "header_key",
+]
+
+T = TypeVar("T")
 
 #: Seconds: connect quickly, but let slow answers (a reveal, a large page) finish.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -130,3 +143,80 @@ class ClientBase:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._config.base_url!r}, api_key=****)"
+
+
+class SyncClientBase(ClientBase):
+    """A synchronous client's plumbing: its httpx client, the sender, running requests, closing."""
+
+    _http: httpx.Client
+    _sender: Sender
+
+    def _connect(
+        self,
+        config: ClientConfig,
+        http_client: httpx.Client | None,
+        timeout: float | httpx.Timeout | None,
+        poll_policy: PollPolicy | None = None,
+    ) -> None:
+        self._setup(config, poll_policy)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
+        self._sender = Sender(config, self._http, sleep=lambda seconds: self._sleep(seconds))
+
+    def _run(self, request: Request[T]) -> T:
+        return request.parse(self._sender.send(request.call))
+
+    def _run_with_response(self, request: Request[T]) -> tuple[T, httpx.Response]:
+        response = self._sender.send(request.call)
+        return request.parse(response), response
+
+    def close(self) -> None:
+        """Close the HTTP client this client made (one passed in as ``http_client`` stays open)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncClientBase(ClientBase):
+    """An asynchronous client's plumbing: the same as ``SyncClientBase``, awaited."""
+
+    _http: httpx.AsyncClient
+    _sender: AsyncSender
+
+    def _connect(
+        self,
+        config: ClientConfig,
+        http_client: httpx.AsyncClient | None,
+        timeout: float | httpx.Timeout | None,
+        poll_policy: PollPolicy | None = None,
+    ) -> None:
+        self._setup(config, poll_policy)
+        self._sleep = asyncio.sleep
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self._sender = AsyncSender(config, self._http, sleep=lambda seconds: self._sleep(seconds))
+
+    async def _run(self, request: Request[T]) -> T:
+        return request.parse(await self._sender.send(request.call))
+
+    async def _run_with_response(self, request: Request[T]) -> tuple[T, httpx.Response]:
+        response = await self._sender.send(request.call)
+        return request.parse(response), response
+
+    async def close(self) -> None:
+        """Close the HTTP client this client made (one passed in as ``http_client`` stays open)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    aclose = close
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

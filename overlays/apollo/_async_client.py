@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
 
-from apicore import AsyncSender, RateLimiter
+from apicore import RateLimiter
 from apicore.errors import ClientError, PartialBatchError
 from apicore.inputs import chunks
-from apicore.requests import Request
-from apicore.vendor import DEFAULT_TIMEOUT, ClientBase, build_config
+from apicore.vendor import DEFAULT_TIMEOUT, AsyncClientBase, build_config
 from apollo_api.models import Person
 
 from . import _ops
@@ -22,14 +20,14 @@ __all__ = ["AsyncApollo"]
 T = TypeVar("T")
 
 
-class AsyncApollo(ClientBase):
+class AsyncApollo(AsyncClientBase):
     """Asynchronous Apollo.io client (people enrichment); see ``Apollo`` for the options.
 
     ``api_key`` and ``base_url`` default to ``APOLLO_API_KEY`` / ``APOLLO_BASE_URL`` (then
     ``https://api.apollo.io``); the key travels in the ``X-Api-Key`` header.  429 answers are
     waited out (``Retry-After``) and retried up to ``max_retries`` times; errors are the
     core's typed errors (``apollo.errors``).  Pass ``http_client`` to use your own
-    ``httpx.Client`` (it is not closed by ``close()``).
+    ``httpx.AsyncClient`` (it is not closed by ``close()``).
     """
 
     def __init__(
@@ -42,25 +40,8 @@ class AsyncApollo(ClientBase):
         *,
         rate_limit: bool | RateLimiter = True,
     ) -> None:
-        self._setup(build_config(_ops.SETTINGS, api_key, base_url, max_retries, rate_limit))
-        self._sleep = asyncio.sleep
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
-        self._sender = AsyncSender(self._config, self._http, sleep=lambda seconds: self._sleep(seconds))
+        self._connect(build_config(_ops.SETTINGS, api_key, base_url, max_retries, rate_limit), http_client, timeout)
         self.people = People(self)
-
-    async def _run(self, request: Request[T]) -> T:
-        return request.parse(await self._sender.send(request.call))
-
-    async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> AsyncApollo:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
 
 
 class People:

@@ -7,11 +7,10 @@ from typing import Any, TypeVar
 
 import httpx
 
-from apicore import RateLimiter, Sender
+from apicore import RateLimiter
 from apicore.errors import ClientError, PartialBatchError
 from apicore.inputs import chunks
-from apicore.requests import Request
-from apicore.vendor import DEFAULT_TIMEOUT, ClientBase, build_config
+from apicore.vendor import DEFAULT_TIMEOUT, SyncClientBase, build_config
 from apollo_api.models import Person
 
 from . import _ops
@@ -21,7 +20,7 @@ __all__ = ["Apollo"]
 T = TypeVar("T")
 
 
-class Apollo(ClientBase):
+class Apollo(SyncClientBase):
     """Synchronous Apollo.io client (people enrichment).
 
     ``api_key`` and ``base_url`` default to ``APOLLO_API_KEY`` / ``APOLLO_BASE_URL`` (then
@@ -41,24 +40,8 @@ class Apollo(ClientBase):
         *,
         rate_limit: bool | RateLimiter = True,
     ) -> None:
-        self._setup(build_config(_ops.SETTINGS, api_key, base_url, max_retries, rate_limit))
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
-        self._sender = Sender(self._config, self._http, sleep=lambda seconds: self._sleep(seconds))
+        self._connect(build_config(_ops.SETTINGS, api_key, base_url, max_retries, rate_limit), http_client, timeout)
         self.people = People(self)
-
-    def _run(self, request: Request[T]) -> T:
-        return request.parse(self._sender.send(request.call))
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> Apollo:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class People:

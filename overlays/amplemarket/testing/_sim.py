@@ -15,6 +15,7 @@ from urllib.parse import quote
 from apicore.simulation import Faults as _BaseFaults
 from apicore.simulation import LoggedRequest, Reply, SimulatorBase
 
+from .._base import SETTINGS
 from ._data import Population
 from ._spec import load_spec
 
@@ -96,6 +97,7 @@ class SimulatorCore(SimulatorBase):
         super().__init__(
             load_spec(),
             api_key=api_key,
+            auth_headers=SETTINGS.auth_headers,
             time_scale=time_scale,
             rate_limits=rate_limits,
             limits=limits,
@@ -123,19 +125,8 @@ class SimulatorCore(SimulatorBase):
     def make_faults(self) -> Faults:
         return Faults(self.error)
 
-    def authorized(self, headers: Mapping[str, str]) -> bool:
-        return headers.get("authorization") == f"Bearer {self.api_key}"
-
-    def error(
-        self,
-        status: int,
-        code: str,
-        detail: str,
-        headers: dict[str, str] | None = None,
-        *,
-        source: Mapping[str, str] | None = None,
-    ) -> Reply:
-        return _error(status, code, detail, headers, source=source)
+    def error_body(self, status: int, code: str, detail: str, source: Mapping[str, str] | None) -> Any:
+        return _error(status, code, detail, source=source).body
 
     # ------------------------------------------------------------------ credits
     def _charge(self, email: float = 0.0, phone: float = 0.0) -> Reply | None:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from apicore.contract import Problem
 from apicore.simulation import Reply, SimulatorBase, packaged_spec
 
+from .._ops import SETTINGS
 from ._data import People
 
 __all__ = ["DEFAULT_API_KEY", "ApolloSimulatorCore"]
@@ -52,6 +53,7 @@ class ApolloSimulatorCore(SimulatorBase):
         super().__init__(
             packaged_spec(__package__ or "apollo.testing", "apollo"),
             api_key=api_key,
+            auth_headers=SETTINGS.auth_headers,
             time_scale=time_scale,
             rate_limits=rate_limits,
             limits=limits,
@@ -64,20 +66,8 @@ class ApolloSimulatorCore(SimulatorBase):
         self.phone_webhooks: list[tuple[str, str]] = []
 
     # ------------------------------------------------------------------ this API's rules
-    def authorized(self, headers: Mapping[str, str]) -> bool:
-        return headers.get("x-api-key") == self.api_key
-
-    def error(
-        self,
-        status: int,
-        code: str,
-        detail: str,
-        headers: dict[str, str] | None = None,
-        *,
-        source: Mapping[str, str] | None = None,
-    ) -> Reply:
-        member = "message" if status == 429 else "error"
-        return Reply(status, {member: detail}, headers or {})
+    def error_body(self, status: int, code: str, detail: str, source: Mapping[str, str] | None) -> Any:
+        return {"message" if status == 429 else "error": detail}
 
     def invalid(self, problems: list[Problem]) -> Reply:
         return self.error(422, "unprocessable", "; ".join(str(p) for p in problems[:5]))
