@@ -16,10 +16,11 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 __all__ = [
     "PERSONAL_KEYS",
+    "QUERY_NAME_KEYS",
     "RECORDED_AGAINST",
     "REDACTED_AUTHORIZATION",
     "fake_email",
@@ -35,6 +36,8 @@ LINKEDIN_PROFILE = re.compile(r"(linkedin\.com/in/)([^/?&\s\"]+)")
 PHONE = re.compile(r"^\+?[\d\s().-]{7,}$")
 #: JSON keys whose string values are personal: names and phone numbers.
 PERSONAL_KEYS = {"name", "first_name", "last_name", "person_name", "number", "from", "to", "third_party_first_name"}
+#: Query parameters whose values are names (not "from"/"to": in a query those are more often dates than phones).
+QUERY_NAME_KEYS = {"name", "first_name", "last_name", "person_name", "third_party_first_name"}
 _FAKE_DOMAIN = "example.com"
 
 
@@ -97,7 +100,18 @@ def _scrub_body(raw: Any) -> Any:
     return scrubbed.encode("utf-8") if isinstance(raw, bytes) else scrubbed
 
 
+def _scrub_query_names(uri: str) -> str:
+    """Names passed as query parameters (``?first_name=...``) become fakes; other URIs are left as they are."""
+    base, mark, query = uri.partition("?")
+    pairs = parse_qsl(query, keep_blank_values=True) if mark else []
+    if not any(key in QUERY_NAME_KEYS and value for key, value in pairs):
+        return uri
+    faked = [(key, _fake_for_key(key, value) if key in QUERY_NAME_KEYS and value else value) for key, value in pairs]
+    return f"{base}?{urlencode(faked)}"
+
+
 def _scrub_uri(uri: str) -> str:
+    uri = _scrub_query_names(uri)
     # emails travel percent-encoded in paths and queries: decode, scrub, encode again
     decoded = unquote(uri)
     if decoded == scrub_text(decoded):

@@ -117,7 +117,7 @@ class People:
         title = _pick(self.seed, index, "title", TITLES)
         city, state, country = _pick(self.seed, index, "city", CITIES)
         organization_id = f"{EMPLOYERS.index((company, domain)) + 1:024x}"
-        return {
+        record: dict[str, Any] = {
             "id": self.id_of(index),
             "first_name": self.given(index),
             "last_name": self.family(index),
@@ -125,7 +125,6 @@ class People:
             "linkedin_url": self.linkedin_of(index),
             "title": title,
             "email_status": _pick(self.seed, index, "status", STATUSES),
-            "photo_url": None,
             "twitter_url": None,
             "github_url": None,
             "facebook_url": None,
@@ -161,3 +160,6 @@ class People:
             "departments": ["master_sales"] if "Sales" in title or "Account" in title else ["c_suite"],
             "seniority": SENIORITY.get(title, "senior"),
         }
+        if state is None:  # the curated spec types state (and photo_url, never sent) as a string, not null
+            del record["state"]
+        return record
