@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 from amplemarket.testing._data import FIRST, LAST
 from amplemarket.testing._spec import load_spec
 from amplemarket.testing.cassettes import RECORDED_AGAINST, REDACTED_AUTHORIZATION
 from apicore.contract import Contract
+from tests._cassettes import body as _body
+from tests._cassettes import interactions as _interactions
+from tests._cassettes import pairs as _pairs
+from tests._cassettes import query as _query
 
 CASSETTES = sorted((Path(__file__).resolve().parent / "cassettes").rglob("*.yaml"))
 CONTRACT = Contract(load_spec())
@@ -26,26 +28,6 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 SCRUBBED_EMAIL = re.compile(r"^user-[0-9a-f]{10}@example\.com$")
 #: Addresses that are not about a person: the simulator's own users and fixed test fixtures.
 ALLOWED_EMAILS = re.compile(r"^(user\d+@sim\.example|ceo@competitor\.example|blocked@new-domain\.example)$")
-
-
-def _interactions(path: Path) -> list[dict[str, Any]]:
-    interactions: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]
-    return interactions
-
-
-def _body(raw: Any) -> bytes:
-    if raw is None:
-        return b""
-    if isinstance(raw, dict):
-        raw = raw.get("string", "")
-    return raw.encode() if isinstance(raw, str) else bytes(raw)
-
-
-def _query(uri: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for key, value in parse_qsl(urlsplit(uri).query, keep_blank_values=True):
-        found.setdefault(key, []).append(value)
-    return found
 
 
 def test_there_is_a_cassette_for_every_operation() -> None:
@@ -104,15 +86,3 @@ def test_no_cassette_holds_a_secret_or_personal_data(cassette: Path) -> None:
                 assert str(value).startswith("+1 555 01"), f"unscrubbed phone number {value!r}"
     names = "|".join(FIRST + LAST)
     assert not re.search(rf'"(first_name|last_name|name)": "({names})\b', text), "a real-looking name was recorded"
-
-
-def _pairs(value: Any) -> list[tuple[str, Any]]:
-    found: list[tuple[str, Any]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found.append((key, item))
-            found += _pairs(item)
-    elif isinstance(value, list):
-        for item in value:
-            found += _pairs(item)
-    return found
