@@ -89,9 +89,11 @@ format: $(STAMP) ## Apply ruff fixes and formatting
 test: $(STAMP) $(NODE_STAMP) ## Run the test suite (offline: cassettes replay with the network blocked)
 	$(BIN)/pytest
 
-record: $(STAMP) ## Re-record every cassette against the simulator served on loopback
+record: $(STAMP) ## Re-record every cassette (Amplemarket and Apollo) against the simulators served on loopback
 	rm -rf tests/recorded/cassettes/simulator
 	AMPLEMARKET_RECORD=simulator $(BIN)/pytest tests/recorded/test_operations.py --record-mode=rewrite
+	rm -rf tests/apollo/recorded/cassettes/simulator
+	APOLLO_RECORD=simulator $(BIN)/pytest tests/apollo/recorded/test_operations.py --record-mode=rewrite
 
 record-live: ## Record cassettes against the real API (spends credits; needs AMPLEMARKET_API_KEY; never run by CI)
 	@if [ -z "$${AMPLEMARKET_API_KEY:-}" ]; then echo "record-live: AMPLEMARKET_API_KEY is not set; nothing was sent" >&2; exit 2; fi
