@@ -41,10 +41,10 @@ demo: $(STAMP) ## The main job: an end-to-end session against the built-in simul
 serve: $(STAMP) ## Serve the simulator on http://127.0.0.1:8000 (PORT=0 picks a free port)
 	$(PY) -m amplemarket.testing serve --port $${PORT:-8000}
 
-spec: $(STAMP) $(NODE_STAMP) ## Build spec/*/openapi.yaml = upstream.yaml + fixes.yaml; validate, check examples, lint
+spec: $(STAMP) $(NODE_STAMP) ## Build spec/*/openapi.yaml (and spec/*/webhooks/*.json) = upstream.yaml + fixes.yaml; validate, check examples, lint
 	$(PY) -m generator spec $(VENDOR)
 
-check-spec: $(STAMP) $(NODE_STAMP) ## Fail if a committed openapi.yaml is stale or not lint-clean (0 errors, 0 warnings)
+check-spec: $(STAMP) $(NODE_STAMP) ## Fail if a committed openapi.yaml or webhook schema is stale, or not lint-clean (0 errors, 0 warnings)
 	$(PY) -m generator check-spec $(VENDOR)
 
 generate: $(STAMP) ## Delete and regenerate generated/ from the curated specs
