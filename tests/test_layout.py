@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"amplemarket", "amplemarket_api", "apollo", "apollo_api", "apicore", "generator", "overlays", "tests"}
+OURS = {
+    "amplemarket",
+    "amplemarket_api",
+    "amplemarket_webhooks",
+    "apollo",
+    "apollo_api",
+    "apicore",
+    "generator",
+    "overlays",
+    "tests",
+}
 
 
 def _imports(path: Path) -> set[str]:
@@ -33,7 +43,8 @@ def _python_files(folder: str) -> list[Path]:
         ("generated", set()),  # generated code imports nothing of ours (relative imports only)
         ("generator", {"generator"}),  # spec tooling imports neither generated nor overlays
         ("overlays/apicore", {"apicore"}),  # the shared core knows no vendor and no generated package
-        ("overlays/amplemarket", {"amplemarket", "amplemarket_api", "apicore"}),  # a vendor: core + its generated code
+        # a vendor: the core and its own generated packages, never another vendor's
+        ("overlays/amplemarket", {"amplemarket", "amplemarket_api", "amplemarket_webhooks", "apicore"}),
         ("overlays/apollo", {"apollo", "apollo_api", "apicore"}),
     ],
 )

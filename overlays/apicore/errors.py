@@ -27,6 +27,7 @@ __all__ = [
     "InsufficientCredits",
     "InvalidInput",
     "InvalidResponse",
+    "InvalidWebhook",
     "JobFailed",
     "JobTimeout",
     "NotFound",
@@ -187,6 +188,14 @@ class JobFailed(ClientError):
             "; ".join(str(e.get("detail") or e.get("title") or e.get("code")) for e in self.errors) or "no details"
         )
         super().__init__(f"job {job_id} failed: {details}")
+
+
+class InvalidWebhook(ClientError, ValueError):
+    """A webhook body that cannot be an event: not JSON, or JSON that is not an object; ``reason`` says which."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"invalid webhook body: {reason}")
 
 
 class JobTimeout(ClientError, TimeoutError):
