@@ -18,16 +18,12 @@ temporary folder.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
-from importlib import metadata
 from pathlib import Path
 
-from .generate import GenerationError, _differences
+from .packaging import GenerationError, check_version, differences, finish, rel, run, sha256, tidy
 from .vendors import PROJECT_ROOT, WebhookSchemas
 
 __all__ = ["GENERATOR", "OPTIONS", "PINNED_VERSION", "check_generated_webhooks", "generate_into", "generate_webhooks"]
@@ -67,35 +63,8 @@ OPTIONS: tuple[str, ...] = (
     "--no-allow-remote-refs",
 )
 _SOURCE = "webhook_models.py"
+_TRANSFORM_SOURCES = (_SOURCE, "packaging.py")
 _INIT_DOC = '"""Pydantic models of the JSON payloads that Amplemarket posts to webhook endpoints."""\n'
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _rel(path: Path, root: Path = PROJECT_ROOT) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.name
-
-
-def _check_version() -> None:
-    try:
-        installed = metadata.version(GENERATOR)
-    except metadata.PackageNotFoundError:
-        installed = "nothing"
-    if installed != PINNED_VERSION:
-        raise GenerationError(
-            f"{GENERATOR} {installed} is installed but {PINNED_VERSION} is pinned; run `make install`"
-        )
-
-
-def _run(command: list[str], cwd: Path) -> None:
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False)
-    if completed.returncode != 0:
-        raise GenerationError(f"{' '.join(command[:4])} failed:\n{completed.stdout}\n{completed.stderr}")
 
 
 def _header(source: str) -> str:
@@ -116,19 +85,19 @@ def _stamp(path: Path, header: str, docstring: str = "") -> None:
 
 def generate_into(spec: WebhookSchemas, destination: Path) -> Path:
     """Generate the package for ``spec`` under ``destination``; returns the package folder."""
-    _check_version()
-    inputs = spec.outputs
-    missing = [_rel(p, spec.root) for p in inputs if not p.exists()]
+    check_version(GENERATOR, PINNED_VERSION)
+    schema_inputs = spec.outputs
+    missing = [rel(p, spec.root) for p in schema_inputs if not p.exists()]
     if missing:
         raise GenerationError(f"curated webhook schemas missing: {', '.join(missing)}; run `make spec`")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         schemas = work / "schemas"
         schemas.mkdir()
-        for path in inputs:  # only the curated files: the folder also holds upstream.yaml and fixes.yaml
+        for path in schema_inputs:  # only the curated files: the folder also holds upstream.yaml and fixes.yaml
             shutil.copyfile(path, schemas / path.name)
         out = work / spec.package
-        _run(
+        run(
             [
                 *(sys.executable, "-m", _MODULE, "--input", str(schemas), "--output", str(out)),
                 *OPTIONS,
@@ -136,37 +105,22 @@ def generate_into(spec: WebhookSchemas, destination: Path) -> Path:
             ],
             cwd=work,
         )
-        ruff = [sys.executable, "-m", "ruff"]
-        _run(
-            [*ruff, "check", "--quiet", "--no-cache", "--isolated", "--fix-only", "--select", "I,F401", str(out)],
-            cwd=work,
-        )
-        _run([*ruff, "format", "--quiet", "--no-cache", "--isolated", "--line-length", "120", str(out)], cwd=work)
+        tidy(out)
         expected = {"__init__.py", *(f"{f.name}.py" for f in spec.files)}
         produced = {p.name for p in out.glob("*.py")}
         if produced != expected:
             raise GenerationError(f"{GENERATOR} wrote {sorted(produced)}, expected {sorted(expected)}")
-        folder = _rel(spec.spec_dir, spec.root)
+        folder = rel(spec.spec_dir, spec.root)
         _stamp(out / "__init__.py", _header(f"{folder}/*.json"), _INIT_DOC)
         for schema_file in spec.files:
             _stamp(out / f"{schema_file.name}.py", _header(f"{folder}/{schema_file.name}.json"))
-        (out / "py.typed").write_text("", encoding="utf-8")
-        files = {p.relative_to(out).as_posix(): _sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
-        manifest = {
-            "note": "Generated; never edit by hand. `make generate` rebuilds it, `make check-generated` verifies it.",
-            "package": spec.package,
+        inputs = {
             "generator": {"name": GENERATOR, "version": PINNED_VERSION},
-            "schemas": {_rel(p, spec.root): _sha256(p) for p in inputs},
+            "schemas": {rel(p, spec.root): sha256(p) for p in schema_inputs},
             "options": list(OPTIONS),
-            "transform": {_SOURCE: _sha256(Path(__file__))},
-            "files": files,
+            "transform": {name: sha256(PROJECT_ROOT / "generator" / name) for name in _TRANSFORM_SOURCES},
         }
-        (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        destination.mkdir(parents=True, exist_ok=True)
-        final = destination / spec.package
-        if final.exists():
-            shutil.rmtree(final)
-        shutil.copytree(out, final)
+        final = finish(out, destination, inputs)
     return final
 
 
@@ -179,4 +133,4 @@ def check_generated_webhooks(spec: WebhookSchemas) -> list[str]:
     """Regenerate into a temporary folder and list every difference from the committed package."""
     with tempfile.TemporaryDirectory() as tmp:
         fresh = generate_into(spec, Path(tmp))
-        return _differences(fresh, spec.generated_dir)
+        return differences(fresh, spec.generated_dir)
