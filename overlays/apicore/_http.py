@@ -157,6 +157,11 @@ class _SenderBase:
         headers.update(self.config.auth_headers(self.config.api_key.reveal()))
         return headers
 
+    def held_back(self) -> float:
+        """Seconds a 429 still holds every request back (re-checked after waiting for a booked slot)."""
+        limiter = self.config.limiter
+        return limiter.paused_for if limiter else 0.0
+
     def limiter_delay(self, call: Call) -> float:
         limiter = self.config.limiter
         delay = limiter.reserve(call.route) if limiter else 0.0
@@ -240,6 +245,10 @@ class Sender(_SenderBase):
             wait = self.limiter_delay(call)
             if wait > 0:
                 self.sleep(wait)
+            held = self.held_back()
+            if held > 0:  # a 429 arrived while this request waited for its slot: wait, then book again
+                self.sleep(held)
+                continue
             started = time.monotonic()
             outcome: httpx.Response | Exception
             try:
@@ -273,6 +282,10 @@ class AsyncSender(_SenderBase):
             wait = self.limiter_delay(call)
             if wait > 0:
                 await self.sleep(wait)
+            held = self.held_back()
+            if held > 0:  # a 429 arrived while this request waited for its slot: wait, then book again
+                await self.sleep(held)
+                continue
             started = time.monotonic()
             outcome: httpx.Response | Exception
             try:

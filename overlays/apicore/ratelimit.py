@@ -5,7 +5,13 @@ Each limit (requests per period) is a GCRA schedule: requests are spaced
 several limits (the account-wide one and an endpoint's own) takes the latest slot of
 all of them.  ``reserve`` never blocks: it books a slot and says how long to wait for
 it, so the same limiter serves ``time.sleep`` and ``asyncio.sleep`` callers.  When the
-server answers 429 with ``Retry-After``, ``pause`` holds every request back until then.
+server answers 429 with ``Retry-After``, ``pause`` holds every request back until then
+(the senders check again after waiting for their slot, so a request booked before the 429
+waits too).
+
+The server counts a sliding window, and a request that reaches it late lets the request one
+window later land in the same window: the limiter therefore keeps ``headroom`` (3 % by
+default) of every limit unused, which absorbs that lateness at a small cost in throughput.
 """
 
 from __future__ import annotations
@@ -38,13 +44,18 @@ class Limit:
 @dataclass
 class _Schedule:
     limit: Limit
+    headroom: float = 0.0
     tat: float = 0.0  # theoretical arrival time of the next request
 
+    @property
+    def interval(self) -> float:
+        return self.limit.interval / (1.0 - self.headroom)
+
     def earliest(self) -> float:
-        return self.tat - (self.limit.burst - 1) * self.limit.interval
+        return self.tat - (self.limit.burst - 1) * self.interval
 
     def book(self, start: float) -> None:
-        self.tat = max(self.tat, start) + self.limit.interval
+        self.tat = max(self.tat, start) + self.interval
 
 
 @dataclass
@@ -54,11 +65,14 @@ class RateLimiter:
     default: Limit | None = None
     routes: Mapping[str, Limit] = field(default_factory=dict)
     clock: Callable[[], float] = time.monotonic
+    headroom: float = 0.03
 
     def __post_init__(self) -> None:
+        if not 0.0 <= self.headroom < 1.0:
+            raise ValueError("headroom is the fraction of each limit left unused: 0 <= headroom < 1")
         self._lock = threading.Lock()
-        self._default = _Schedule(self.default) if self.default else None
-        self._routes = {route: _Schedule(limit) for route, limit in self.routes.items()}
+        self._default = _Schedule(self.default, self.headroom) if self.default else None
+        self._routes = {route: _Schedule(limit, self.headroom) for route, limit in self.routes.items()}
         self._paused_until = 0.0
 
     def reserve(self, route: str) -> float:

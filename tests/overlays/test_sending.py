@@ -107,7 +107,7 @@ def test_search_is_a_read_and_is_retried_even_though_it_is_a_post(am: Amplemarke
 # ----------------------------------------------------------------------------- rate limits
 def test_limiter_spaces_requests_at_the_documented_rate() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(Limit(500, 60.0), {"/people/find": Limit(350, 60.0)}, clock=clock)
+    limiter = RateLimiter(Limit(500, 60.0), {"/people/find": Limit(350, 60.0)}, clock=clock, headroom=0)
     waits = [limiter.reserve("/people/find") for _ in range(5)]
     assert waits == pytest.approx([0.0, 60 / 350, 2 * 60 / 350, 3 * 60 / 350, 4 * 60 / 350])
     clock.now += 10
@@ -116,7 +116,7 @@ def test_limiter_spaces_requests_at_the_documented_rate() -> None:
 
 def test_limiter_burst_and_pause() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(Limit(60, 60.0, burst=3), clock=clock)
+    limiter = RateLimiter(Limit(60, 60.0, burst=3), clock=clock, headroom=0)
     assert [limiter.reserve("/x") for _ in range(4)] == pytest.approx([0, 0, 0, 1.0])
     limiter.pause(30)
     assert limiter.reserve("/x") == pytest.approx(30)
@@ -125,7 +125,7 @@ def test_limiter_burst_and_pause() -> None:
 
 def test_limiter_is_shared_safely_by_threads() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(Limit(600, 60.0), clock=clock)  # one slot every 0.1 s
+    limiter = RateLimiter(Limit(600, 60.0), clock=clock, headroom=0)  # one slot every 0.1 s
     waits: list[float] = []
     lock = threading.Lock()
 
@@ -143,12 +143,41 @@ def test_limiter_is_shared_safely_by_threads() -> None:
     assert sorted(round(w, 6) for w in waits) == [round(i * 0.1, 6) for i in range(400)], "400 distinct slots"
 
 
+def test_headroom_leaves_a_share_of_each_limit_unused() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(Limit(100, 60.0), clock=clock, headroom=0.2)
+    waits = [limiter.reserve("/x") for _ in range(3)]
+    assert waits == pytest.approx([0.0, 0.75, 1.5])  # 0.6 s apart at the limit, 0.75 s with 20 % left unused
+    with pytest.raises(ValueError, match="headroom"):
+        RateLimiter(Limit(100, 60.0), headroom=1.0)
+
+
+def test_a_request_booked_before_a_429_waits_for_the_pause_too(api: FakeAPI, clock: FakeClock) -> None:
+    """The slot was booked before another request's 429 arrived: the sender checks again before sending."""
+    limiter = RateLimiter(Limit(60, 60.0), clock=clock, headroom=0)
+    client = Amplemarket(
+        api_key=API_KEY, http_client=httpx.Client(transport=api.transport()), rate_limit=limiter, max_retries=0
+    )
+    client._sleep = clock.sleep
+    assert limiter.reserve("/people/find") == 0.0  # someone else's request takes the first slot
+
+    def sleep_then_429(seconds: float) -> None:
+        clock.sleep(seconds)
+        if len(clock.sleeps) == 1:  # while this request waits for its slot, a 429 elsewhere pauses everything
+            limiter.pause(30.0)
+
+    client._sleep = sleep_then_429
+    client.account.info()
+    assert clock.sleeps[:2] == pytest.approx([1.0, 30.0])  # its slot, then the pause the 429 imposed
+    assert api.count("GET", "/account-info") == 1
+
+
 def test_a_bulk_run_stays_within_the_find_limit(am: Amplemarket, api: FakeAPI, clock: FakeClock) -> None:
     started = clock.now
     for _ in range(100):
         am.people.find(email="jane@example.com")
     elapsed = clock.now - started
-    assert elapsed == pytest.approx(99 * 60 / 350, rel=1e-6), "paced at exactly 350/min"
+    assert elapsed == pytest.approx(99 * 60 / 350 / 0.97, rel=1e-6), "paced at 97 % of 350/min (3 % headroom)"
     assert api.count("GET", "/people/find") == 100
 
 
