@@ -16,7 +16,7 @@ FAIL_ON ?=
 PYTHON_API ?=
 DOCS ?=
 
-.PHONY: help install demo spec check-spec generate check-generated diff spec-diff harvest drift update-spec bench-diff lint format test record record-live serve ci clean
+.PHONY: help install demo spec check-spec generate check-generated diff spec-diff harvest drift update-spec bench bench-diff lint format test record record-live serve ci clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -72,6 +72,9 @@ drift: $(STAMP) ## Compare the vendor docs (DOCS=<url, file or folder>) with the
 
 update-spec: $(STAMP) $(NODE_STAMP) ## Harvest DOCS, rebuild, regenerate, then print the changelog and the fixes that no longer apply
 	$(PY) -m generator update-spec "$(DOCS)" $(if $(VENDOR),--vendor $(VENDOR))
+
+bench: $(STAMP) ## Every benchmark against the simulator: prints a table, writes benchmarks/report.json (BENCH_ARGS=--quick)
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 bench-diff: $(STAMP) ## Time the spec differ: curated spec + 1 change, synthetic 2,000 operations
 	$(PY) -m benchmarks.diff

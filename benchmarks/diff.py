@@ -4,7 +4,8 @@ Two figures: the curated Amplemarket spec against itself with one change (the
 common pull-request case), and a synthetic spec of 2,000 operations against a
 revision with a few hundred changes of every family.  Parsing is timed apart
 from diffing.  Run with ``make bench-diff`` (or ``python -m benchmarks.diff``);
-``--json PATH`` also writes the figures.
+``--json PATH`` also writes the figures.  ``rows(quick)`` gives them in the shape the whole suite
+(``python -m benchmarks``) prints.
 """
 
 from __future__ import annotations
@@ -150,6 +151,31 @@ def measure(repeat: int = 5) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def rows(quick: bool = False) -> list[dict[str, Any]]:
+    """The figures as rows in the shape every benchmark module returns (see ``benchmarks/_common.py``).
+
+    ``measure`` keeps its own shape for ``main()`` and ``make bench-diff``; ``--quick`` times each step once.
+    """
+    repeat = 1 if quick else 5
+    how = f"median of {repeat} run(s)" if repeat > 1 else "one run"
+    found: list[dict[str, Any]] = []
+    for case in measure(repeat):
+        levels = ", ".join(f"{level} {count}" for level, count in sorted(case["by_level"].items()))
+        detail = f"{case['operations']:,} operations, {case['edits']} edit(s), {case['changes']:,} changes ({levels})"
+        for key, figure in (("parse_s", "parse both specs (s)"), ("diff_s", "diff (s)")):
+            found.append(
+                {
+                    "name": f"diff: {case['case']}",
+                    "figure": figure,
+                    "value": case[key],
+                    "target": None,
+                    "met": None,
+                    "detail": f"{detail}; {how}",
+                }
+            )
+    return found
 
 
 def main() -> None:
