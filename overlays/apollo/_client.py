@@ -9,7 +9,6 @@ import httpx
 
 from apicore import RateLimiter
 from apicore.errors import ClientError, PartialBatchError
-from apicore.inputs import chunks
 from apicore.vendor import DEFAULT_TIMEOUT, SyncClientBase, build_config
 from apollo_api.models import Person
 
@@ -89,22 +88,19 @@ class People:
         sent ``MAX_BULK`` (10) per call.  If a call fails after others succeeded,
         ``PartialBatchError.result`` holds the results of the calls that went through.
         """
-        checked = _ops.check_details(details)
-        _ops.check_reveal(reveal_phone_number, webhook_url)
-        parts = list(chunks(checked, _ops.MAX_BULK))
+        parts = _ops.bulk_requests(
+            details,
+            reveal_personal_emails=reveal_personal_emails,
+            reveal_phone_number=reveal_phone_number,
+            webhook_url=webhook_url,
+        )
         results: list[Person | None] = []
-        for index, part in enumerate(parts):
-            request = _ops.bulk_match(
-                part,
-                reveal_personal_emails=reveal_personal_emails,
-                reveal_phone_number=reveal_phone_number,
-                webhook_url=webhook_url,
-            )
+        for index, (size, request) in enumerate(parts):
             try:
                 response = self._client._run(request)
             except ClientError as error:
                 if results:
                     raise PartialBatchError(results, index, len(parts), error) from error
                 raise
-            results += _ops.people_of(response, len(part))
+            results += _ops.people_of(response, size)
         return results

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from apicore.errors import APIError, AuthenticationError, UnprocessableEntity
-from apicore.inputs import Problems, build_model, mappings
+from apicore.inputs import Problems, build_model, chunks, mappings
 from apicore.requests import Request, endpoint_request
 from apicore.vendor import VendorSettings, header_key
 from apollo_api import Client as _ParserClient
@@ -21,7 +21,17 @@ from apollo_api.types import UNSET
 
 from ._version import __version__
 
-__all__ = ["MAX_BULK", "SETTINGS", "bulk_match", "check_details", "check_reveal", "match", "people_of", "person_of"]
+__all__ = [
+    "MAX_BULK",
+    "SETTINGS",
+    "bulk_match",
+    "bulk_requests",
+    "check_details",
+    "check_reveal",
+    "match",
+    "people_of",
+    "person_of",
+]
 
 DEFAULT_BASE_URL = "https://api.apollo.io"
 #: People per bulk_match call (spec/apollo/fixes.yaml: details maxItems).
@@ -141,6 +151,26 @@ def bulk_match(
         body=body,
         **_reveal_args(reveal_personal_emails, reveal_phone_number, webhook_url),
     )
+
+
+def bulk_requests(
+    details: Sequence[Any], *, reveal_personal_emails: bool, reveal_phone_number: bool, webhook_url: str | None
+) -> list[tuple[int, Request[BulkMatchResponse]]]:
+    """Every check first (nothing is sent if one fails), then one request per ``MAX_BULK`` people, with its size."""
+    checked = check_details(details)
+    check_reveal(reveal_phone_number, webhook_url)
+    return [
+        (
+            len(part),
+            bulk_match(
+                part,
+                reveal_personal_emails=reveal_personal_emails,
+                reveal_phone_number=reveal_phone_number,
+                webhook_url=webhook_url,
+            ),
+        )
+        for part in chunks(checked, MAX_BULK)
+    ]
 
 
 def person_of(response: MatchResponse) -> Person | None:
