@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,12 +74,47 @@ def _rel(vendor: Vendor, path: Path) -> str:
     return path.relative_to(vendor.root).as_posix()
 
 
-def _touching(reports: list[ActionReport], location: str) -> list[str]:
+def touching(reports: list[ActionReport], location: str) -> list[str]:
+    """The actions (``#N (x-id)``) that changed ``location`` or something inside or around it."""
     names = []
     for report in reports:
         if any(location.startswith(loc) or loc.startswith(location) for loc in report.locations):
             names.append(f"#{report.index} ({report.action_id})")
     return names
+
+
+def curate(
+    upstream: Any,
+    fixes: Any,
+    *,
+    errors_of: Callable[[Any], list[str]],
+    kind: str,
+    upstream_name: str,
+    fixes_name: str,
+    curated_name: str,
+    skip_stale: bool = False,
+) -> tuple[Any, list[ActionReport]]:
+    """Validate ``upstream`` (``errors_of``), check and apply ``fixes``, validate the result.
+
+    Shared by every curated document (an API spec, the webhook schemas); each error names the
+    file, and a problem in the result names the actions that touched its location.
+    """
+    problems = errors_of(upstream)
+    if problems:
+        raise SpecBuildError(f"{upstream_name} is not a valid {kind}:\n  " + "\n  ".join(problems[:20]))
+    validate_fixes(fixes, name=fixes_name)
+    try:
+        curated, reports = apply_overlay(upstream, fixes, skip_stale=skip_stale)
+    except OverlayError as exc:
+        raise SpecBuildError(f"{fixes_name}: {exc}") from exc
+    problems = errors_of(curated)
+    if problems:
+        lines = []
+        for text in problems[:20]:
+            culprits = touching(reports, text.split(":", 1)[0])
+            lines.append(text + (f" (changed by action {', '.join(culprits)})" if culprits else ""))
+        raise SpecBuildError(f"{curated_name} is not a valid {kind}:\n  " + "\n  ".join(lines))
+    return curated, reports
 
 
 def build_curated(vendor: Vendor, *, skip_stale: bool = False, examples_fatal: bool = True) -> BuildResult:
@@ -89,25 +125,16 @@ def build_curated(vendor: Vendor, *, skip_stale: bool = False, examples_fatal: b
     fixes whose target no longer exists, and ``examples_fatal=False`` lists examples
     that contradict their schema in ``example_problems`` instead of failing.
     """
-    upstream = load_document(vendor.upstream)
-    problems = structural_errors(upstream)
-    if problems:
-        raise SpecBuildError(
-            f"{_rel(vendor, vendor.upstream)} is not a valid OpenAPI document:\n  " + "\n  ".join(problems[:20])
-        )
-    fixes = load_document(vendor.fixes)
-    validate_fixes(fixes, name=str(_rel(vendor, vendor.fixes)))
-    try:
-        curated, reports = apply_overlay(upstream, fixes, skip_stale=skip_stale)
-    except OverlayError as exc:
-        raise SpecBuildError(f"{_rel(vendor, vendor.fixes)}: {exc}") from exc
-    problems = structural_errors(curated)
-    if problems:
-        lines = []
-        for text in problems[:20]:
-            culprits = _touching(reports, text.split(":", 1)[0])
-            lines.append(text + (f" (changed by action {', '.join(culprits)})" if culprits else ""))
-        raise SpecBuildError("the curated spec is not a valid OpenAPI document:\n  " + "\n  ".join(lines))
+    curated, reports = curate(
+        load_document(vendor.upstream),
+        load_document(vendor.fixes),
+        errors_of=structural_errors,
+        kind="OpenAPI document",
+        upstream_name=_rel(vendor, vendor.upstream),
+        fixes_name=_rel(vendor, vendor.fixes),
+        curated_name="the curated spec",
+        skip_stale=skip_stale,
+    )
     example_problems = check_examples(curated)
     if example_problems and not examples_fatal:
         return BuildResult(
@@ -118,7 +145,7 @@ def build_curated(vendor: Vendor, *, skip_stale: bool = False, examples_fatal: b
     if example_problems:
         lines = []
         for problem in example_problems:
-            culprits = _touching(reports, problem.location)
+            culprits = touching(reports, problem.location)
             origin = (
                 f"changed by action {', '.join(culprits)}" if culprits else "as in upstream.yaml; no fix touches it"
             )

@@ -29,8 +29,8 @@ import referencing.exceptions
 import referencing.jsonschema
 
 from ._yamlio import load_document
-from .build import SpecBuildError, validate_fixes
-from .overlay import ActionReport, OverlayError, apply_overlay, pointer_to_jsonpath
+from .build import SpecBuildError, curate, touching
+from .overlay import ActionReport, pointer_to_jsonpath
 from .vendors import SchemaFile, WebhookSchemas
 
 __all__ = ["WebhookBuildResult", "build_webhook_schemas", "schema_text", "stale_webhook_schemas"]
@@ -76,14 +76,6 @@ def _schema_errors(document: Any) -> list[str]:
     return [
         f"{pointer_to_jsonpath(list(error.absolute_path))}: {error.message}"
         for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
-    ]
-
-
-def _touching(reports: list[ActionReport], location: str) -> list[str]:
-    return [
-        f"#{report.index} ({report.action_id})"
-        for report in reports
-        if any(location.startswith(loc) or loc.startswith(location) for loc in report.locations)
     ]
 
 
@@ -189,7 +181,7 @@ def _check_examples(
                 errors = sorted(validator.iter_errors(example), key=lambda e: [str(p) for p in e.absolute_path])
                 if not errors:
                     continue
-                culprits = _touching(reports, f"$['$defs']['{def_name}']")
+                culprits = touching(reports, f"$['$defs']['{def_name}']")
                 origin = f"changed by action {', '.join(culprits)}" if culprits else "as in upstream.yaml"
                 for error in errors[:5]:
                     problems.append(
@@ -201,27 +193,15 @@ def _check_examples(
 
 def build_webhook_schemas(spec: WebhookSchemas, *, write: bool = False) -> WebhookBuildResult:
     """Apply the fixes, split into files, validate; write the files when ``write``.  Raises ``SpecBuildError``."""
-    upstream = load_document(spec.upstream)
-    problems = _schema_errors(upstream)
-    if problems:
-        raise SpecBuildError(
-            f"{_rel(spec, spec.upstream)} is not a valid JSON Schema 2020-12 document:\n  " + "\n  ".join(problems[:20])
-        )
-    fixes = load_document(spec.fixes)
-    validate_fixes(fixes, name=_rel(spec, spec.fixes))
-    try:
-        curated, reports = apply_overlay(upstream, fixes)
-    except OverlayError as exc:
-        raise SpecBuildError(f"{_rel(spec, spec.fixes)}: {exc}") from exc
-    problems = _schema_errors(curated)
-    if problems:
-        lines = []
-        for text in problems[:20]:
-            culprits = _touching(reports, text.split(":", 1)[0])
-            lines.append(text + (f" (changed by action {', '.join(culprits)})" if culprits else ""))
-        raise SpecBuildError(
-            "the curated webhook schema is not a valid JSON Schema 2020-12 document:\n  " + "\n  ".join(lines)
-        )
+    curated, reports = curate(
+        load_document(spec.upstream),
+        load_document(spec.fixes),
+        errors_of=_schema_errors,
+        kind="JSON Schema 2020-12 document",
+        upstream_name=_rel(spec, spec.upstream),
+        fixes_name=_rel(spec, spec.fixes),
+        curated_name="the curated webhook schema",
+    )
     documents = _split(spec, curated)
     for name, document in documents.items():
         problems = _schema_errors(document)
