@@ -6,16 +6,15 @@ checks first hides what the simulator does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
 import pytest
 
-from apicore.simulation import Reply
 from apollo import Apollo
 from apollo.testing import DEFAULT_API_KEY, People, Simulator, make_server
+from tests._simcheck import ReplyChecker
 from tests.apollo.cases import BULK_PATH, MATCH_PATH, NOBODY, WEBHOOK, md5, sha256, statuses
 
 BASE = "https://api.apollo.io"
@@ -51,28 +50,6 @@ def emails(sim: Simulator, *indexes: int) -> list[dict[str, str]]:
     return [{"email": sim.people.email_of(i)} for i in indexes]
 
 
-class ReplyChecker:
-    """Wraps ``sim.handle``: every reply with a documented status is checked against the curated spec."""
-
-    def __init__(self, sim: Simulator) -> None:
-        self.sim = sim
-        self.problems: list[str] = []
-        self.checked: list[tuple[str, int]] = []
-        self._handle = sim.handle
-        sim.handle = self.handle  # type: ignore[method-assign]
-
-    def handle(
-        self, method: str, path: str, query: dict[str, list[str]], headers: Mapping[str, str], body: bytes
-    ) -> Reply:
-        reply = self._handle(method, path, query, headers, body)
-        content = b"" if reply.body is None else json.dumps(reply.body).encode()
-        for problem in self.sim.contract.check_response(method, path, reply.status, content, reply.headers):
-            self.problems.append(f"{method} {path} -> {reply.status}: {problem}")
-        found = self.sim.contract.match(method, path)
-        self.checked.append((found[0].operation_id if found else path, reply.status))
-        return reply
-
-
 # --------------------------------------------------------------------------- conformance
 def test_every_reply_of_a_scenario_conforms_to_the_curated_spec(sim: Simulator) -> None:
     checker = ReplyChecker(sim)
@@ -90,7 +67,7 @@ def test_every_reply_of_a_scenario_conforms_to_the_curated_spec(sim: Simulator) 
         assert match(http, email=sim.people.email_of(1)).status_code == 429
         assert bulk(http, emails(sim, 1)).status_code == 429
     assert checker.problems == []
-    assert {(op, status) for op, status in checker.checked} >= {
+    assert {(op, status) for op, status in checker.answers} >= {
         (op, status) for op in ("people_match", "people_bulk_match") for status in (200, 401, 422, 429)
     }
     assert sim.contract.document["info"]["title"] == "Apollo.io API"

@@ -10,7 +10,6 @@ import selectors
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -18,7 +17,7 @@ import pytest
 
 from amplemarket import Amplemarket, errors
 from amplemarket.testing import LoggedRequest, Simulator
-from amplemarket.testing._sim import Reply
+from tests._simcheck import ReplyChecker
 
 BASE = "https://api.amplemarket.com"
 ENRICH = "/people/enrichment-requests"
@@ -49,30 +48,6 @@ def error_schema_problems(sim: Simulator, body: Any) -> list[str]:
     """Problems of ``body`` against the documented error envelope (components/schemas/response_errors_object)."""
     schema = sim.contract.document["components"]["schemas"]["response_errors_object"]
     return [str(p) for p in sim.contract.check_value(schema, body, "response")]
-
-
-class ReplyChecker:
-    """Wraps ``sim.handle``: every reply it gives is checked with ``sim.contract.check_response``."""
-
-    def __init__(self, sim: Simulator) -> None:
-        self.sim = sim
-        self.problems: list[str] = []
-        self.checked = 0
-        self._handle = sim.handle
-        sim.handle = self.handle  # type: ignore[method-assign]
-
-    def handle(
-        self, method: str, path: str, query: dict[str, list[str]], headers: Mapping[str, str], body: bytes
-    ) -> Reply:
-        reply = self._handle(method, path, query, headers, body)
-        self.checked += 1
-        if reply.drop:
-            self.problems.append(f"{method} {path}: the connection was dropped")
-            return reply
-        content = b"" if reply.body is None else json.dumps(reply.body).encode()
-        for problem in self.sim.contract.check_response(method, path, reply.status, content, reply.headers):
-            self.problems.append(f"{method} {path} -> {reply.status}: {problem}")
-        return reply
 
 
 # --------------------------------------------------------------------------- 1. conformance
