@@ -10,8 +10,24 @@ __all__ = ["PROJECT_ROOT", "VENDORS", "WEBHOOKS", "SchemaFile", "Vendor", "Webho
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class _Curated:
+    """A curated document's two sources in ``spec_dir``: as documented, and the fixes made to it."""
+
+    @property
+    def spec_dir(self) -> Path:
+        raise NotImplementedError
+
+    @property
+    def upstream(self) -> Path:
+        return self.spec_dir / "upstream.yaml"
+
+    @property
+    def fixes(self) -> Path:
+        return self.spec_dir / "fixes.yaml"
+
+
 @dataclass(frozen=True)
-class Vendor:
+class Vendor(_Curated):
     """One API: its spec folder, the generator config and the generated package name."""
 
     name: str
@@ -21,14 +37,6 @@ class Vendor:
     @property
     def spec_dir(self) -> Path:
         return self.root / "spec" / self.name
-
-    @property
-    def upstream(self) -> Path:
-        return self.spec_dir / "upstream.yaml"
-
-    @property
-    def fixes(self) -> Path:
-        return self.spec_dir / "fixes.yaml"
 
     @property
     def curated(self) -> Path:
@@ -68,7 +76,7 @@ class SchemaFile:
 
 
 @dataclass(frozen=True)
-class WebhookSchemas:
+class WebhookSchemas(_Curated):
     """A vendor's webhook payloads: JSON Schemas curated like its API spec, and the models generated from them.
 
     ``upstream.yaml`` (one JSON Schema 2020-12 document, the payloads as documented) plus ``fixes.yaml``
@@ -84,14 +92,6 @@ class WebhookSchemas:
     @property
     def spec_dir(self) -> Path:
         return self.root / "spec" / self.vendor / "webhooks"
-
-    @property
-    def upstream(self) -> Path:
-        return self.spec_dir / "upstream.yaml"
-
-    @property
-    def fixes(self) -> Path:
-        return self.spec_dir / "fixes.yaml"
 
     def output(self, schema_file: SchemaFile) -> Path:
         return self.spec_dir / f"{schema_file.name}.json"
