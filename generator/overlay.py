@@ -51,6 +51,10 @@ class ActionReport:
     target: str
     kind: str
     locations: list[str] = field(default_factory=list)
+    #: False when the action changed nothing: what it sets is already there (the fix became unnecessary).
+    changed: bool = True
+    #: The locations (JSONPath) of the values the action actually changed, inside ``locations``.
+    changes: list[str] = field(default_factory=list)
 
 
 def pointer_to_jsonpath(parts: tuple[Any, ...] | list[Any]) -> str:
@@ -63,6 +67,23 @@ def pointer_to_jsonpath(parts: tuple[Any, ...] | list[Any]) -> str:
             escaped = str(part).replace("\\", "\\\\").replace("'", "\\'")
             out += f"['{escaped}']"
     return out
+
+
+def _changed_places(old: Any, new: Any, at: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """The innermost locations where ``new`` differs from ``old`` (keys added, removed or changed)."""
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = list(dict.fromkeys([*old, *new]))
+        return [
+            place
+            for key in keys
+            for place in _changed_places(old.get(key, _MISSING), new.get(key, _MISSING), (*at, key))
+        ]
+    return [at]
+
+
+_MISSING = object()
 
 
 def _merge(target: Any, update: Any) -> Any:
@@ -149,8 +170,10 @@ def apply_overlay(
                 parent = _resolve_parent(result, parts)
                 del parent[parts[-1]]
                 report.locations.append(pointer_to_jsonpath(parts))
+                report.changes.append(pointer_to_jsonpath(parts))
         else:
             update = action["update"]
+            before = [copy.deepcopy(node) for node, _ in found]
             for node, parts in found:
                 if isinstance(node, dict):
                     if not isinstance(update, dict):
@@ -172,5 +195,8 @@ def apply_overlay(
                         "update needs an object or an array",
                     )
                 report.locations.append(pointer_to_jsonpath(parts))
+            for (node, parts), old in zip(found, before, strict=True):
+                report.changes += [pointer_to_jsonpath(place) for place in _changed_places(old, node, tuple(parts))]
+            report.changed = bool(report.changes)
         reports.append(report)
     return result, reports

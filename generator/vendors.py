@@ -43,6 +43,11 @@ class Vendor(_Curated):
         return self.spec_dir / "openapi.yaml"
 
     @property
+    def docs_sources(self) -> Path:
+        """The documentation pages the spec is built from: one URL (or path) per line, ``#`` comments."""
+        return self.spec_dir / "docs-sources.txt"
+
+    @property
     def config(self) -> Path:
         return self.root / "generator" / "config" / f"{self.name}.yaml"
 

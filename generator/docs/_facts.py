@@ -131,6 +131,8 @@ class DocExample:
     page_url: str
     kind: str
     reason: str = ""
+    #: The text as documented when it is not valid JSON (``body`` is then the repaired value).
+    raw: str = ""
 
 
 @dataclass
@@ -361,7 +363,7 @@ def _guide_facts(facts: Facts, page: Page, known: list[str]) -> None:
         path = _template(example.request, known)
         key = (example.request.method, path_key(path))
         where = f"{example.request.method.upper()} {path} {example.status}"
-        if example.error:
+        if example.error and example.body is None:
             facts.notes.append(f"{page.url}: the response example for {where} was skipped: {example.error}")
         elif example.has_body:
             facts.examples.append(
@@ -374,6 +376,7 @@ def _guide_facts(facts: Facts, page: Page, known: list[str]) -> None:
                     page_url=page.url,
                     kind="example",
                     reason=example.reason,
+                    raw=example.raw,
                 )
             )
 

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from .._yamlio import load_text
+from ._schemas import repair_json
 from .model import FieldRow, FieldTable, Fragment, IndexLine, Page, RequestLine, ResponseExample
 
 __all__ = ["METHODS", "object_name", "parse_page", "short_heading", "split_pages"]
@@ -115,7 +116,7 @@ def split_pages(text: str, *, default_title: str, default_url: str) -> list[tupl
 
 def parse_page(title: str, url: str, body: str, *, index_allowed: bool) -> Page:
     """Find every recognisable piece of API description on one page."""
-    page = Page(title=title, url=url)
+    page = Page(title=title, url=url, text=body)
     body = _take_fragments(body, page)
     if index_allowed:
         _take_index_line(title, body, page)
@@ -434,7 +435,9 @@ def _example(body: str, match: re.Match[str], limit: int, request: RequestLine |
     try:
         value: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        return replace(example, error=f"the example body is not valid JSON ({exc.msg})")
+        return replace(
+            example, error=f"the example body is not valid JSON ({exc.msg})", raw=text, body=repair_json(text)
+        )
     return replace(example, body=value)
 
 

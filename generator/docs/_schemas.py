@@ -22,6 +22,7 @@ __all__ = [
     "match_template",
     "path_key",
     "pointer",
+    "repair_json",
     "resolve",
     "schema_name",
     "snake",
@@ -237,6 +238,48 @@ def guess_template(literal: str) -> str:
 def pointer(*parts: str) -> str:
     """A JSON pointer from unescaped parts: ``pointer("paths", "/a/b", "get")`` -> ``/paths/~1a~1b/get``."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+_JSON_TOKEN = re.compile(
+    r'\s+|//[^\n{}\[\]"]*|(?P<string>"(?:[^"\\]|\\.)*")|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)'
+    r"|(?P<literal>true|false|null)|(?P<punct>[{}\[\],:])"
+)
+
+
+def repair_json(text: str) -> Any:
+    """The value a documented JSON body was meant to be, or None when it is beyond the usual slips.
+
+    The vendor's examples have three kinds of slip: trailing commas, a missing comma between
+    members, and ``// ...`` comments.  Used only as evidence of what an example shows; the text
+    itself is kept as documented.
+    """
+    tokens: list[str] = []
+    position = 0
+    while position < len(text):
+        match = _JSON_TOKEN.match(text, position)
+        if match is None:
+            return None
+        position = match.end()
+        if match.lastgroup is None:
+            continue  # whitespace or a comment
+        token = match.group()
+        if tokens and token in {"}", "]"} and tokens[-1] == ",":
+            tokens.pop()
+        elif tokens and _ends_value(tokens[-1]) and _starts_value(token):
+            tokens.append(",")
+        tokens.append(token)
+    try:
+        return json.loads("".join(tokens))
+    except json.JSONDecodeError:
+        return None
+
+
+def _ends_value(token: str) -> bool:
+    return token not in {"{", "[", ",", ":"}
+
+
+def _starts_value(token: str) -> bool:
+    return token not in {"}", "]", ",", ":"}
 
 
 def example_problem(schema: dict[str, Any], components: dict[str, Any], value: Any) -> str | None:

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._yamlio import load_text
+from .._yamlio import load_document, load_text
+from ..build import SpecBuildError, build_curated
 from ..validation import structural_errors
 from ..vendors import VENDORS, get_vendor
-from .drift import drift_report, render
+from .drift import DriftReport, drift_report, explain, render
 from .harvest import harvest, write_upstream
 from .model import DocsError, DocSet
 from .sources import display_source, load_docs
@@ -139,9 +140,28 @@ def _cmd_drift(args: argparse.Namespace) -> int:
         if isinstance(spec, str):
             return _fail(spec)
         specs.append((display_source(str(path)), spec))
+    explained = _explainer(args, docs)
+    if isinstance(explained, int):
+        return explained
     status = 0
-    for name, spec in specs:
+    for (name, spec), path in zip(specs, _spec_files(args), strict=True):
         report = drift_report(docs, spec, spec_name=name)
+        if explained is not None and path == get_vendor(args.vendor).curated:
+            report = explained(report)
         sys.stdout.write(render(report))
-        status = 1 if report.findings else status
+        status = 1 if report.drift else status
     return status
+
+
+def _explainer(args: argparse.Namespace, docs: DocSet) -> Callable[[DriftReport], DriftReport] | int | None:
+    """For the vendor's curated spec: mark the differences its fixes make on purpose (None for other files)."""
+    if args.spec_file or args.spec == "upstream":
+        return None
+    vendor = get_vendor(args.vendor)
+    try:
+        upstream = load_document(vendor.upstream)
+        build = build_curated(vendor, skip_stale=True, examples_fatal=False)
+    except (OSError, ValueError, SpecBuildError) as exc:
+        return _fail(f"{vendor.upstream}: cannot rebuild the curated spec to tell fixes from drift: {exc}")
+    baseline = drift_report(docs, upstream, spec_name=display_source(str(vendor.upstream)))
+    return lambda report: explain(report, baseline, build.reports)

@@ -22,13 +22,20 @@ that match no schema are listed as notes, not findings.
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..overlay import ActionReport, pointer_to_jsonpath
 from ._facts import (
     KIND_LABELS,
     RANK,
+    DocExample,
     DocField,
     DocObject,
     DocOperation,
@@ -36,13 +43,15 @@ from ._facts import (
     Facts,
     OperationKey,
     collect,
-    json_media,
 )
 from ._markdown import METHODS
-from ._schemas import as_dict, as_list, coarse_type, compatible, example_problem, path_key, resolve, snake
+from ._schemas import as_dict, as_list, coarse_type, compatible, example_problem, pointer, resolve, snake
+from ._specview import SpecOperation, SpecView, own_words
+from .edits import Edit, split_pointer
+from .findings import Finding
 from .model import DocSet
 
-__all__ = ["FINDING_KINDS", "DriftReport", "Finding", "drift", "drift_report", "render"]
+__all__ = ["FINDING_KINDS", "DriftReport", "Finding", "drift", "drift_report", "explain", "render"]
 
 FINDING_KINDS: dict[str, str] = {
     "operation-undocumented-in-spec": "a documented operation (method and path) is missing from the spec",
@@ -52,28 +61,19 @@ FINDING_KINDS: dict[str, str] = {
     "parameter-no-longer-documented": "a parameter of the spec is not among an operation's documented parameters",
     "parameter-type-mismatch": "a parameter is documented with another type than the spec gives it",
     "field-missing-from-spec": "a field of a documented object is absent from the schema it maps to",
-    "field-no-longer-documented": "a property of a schema is listed by none of the docs that describe its object",
+    "field-no-longer-documented": "a property of a schema is listed by none of the docs that describe its object "
+    "(tables, schemas or examples; a property whose x-source names other evidence is not expected there)",
     "field-type-mismatch": "a field is documented with another type than the schema gives it",
-    "example-contradicts-spec": "a documented response example does not validate against the spec's response",
+    "enum-value-missing-from-spec": "a value documented for an enumerated field or parameter is not in the spec's enum",
+    "enum-value-no-longer-documented": "a value of a spec enum is listed by none of the docs that enumerate the member",
+    "example-contradicts-spec": "a documented response example does not validate against the spec's response "
+    "(an example the spec keeps verbatim is the docs' own contradiction, not drift)",
 }
 
-
-@dataclass(frozen=True)
-class Finding:
-    """One difference between docs and spec, tied to an operation (``GET /x``) or a schema."""
-
-    kind: str
-    message: str
-    page: str
-    operation: str | None = None
-    schema: str | None = None
-
-    @property
-    def group(self) -> str:
-        return f"operation {self.operation}" if self.operation else f"schema {self.schema}"
-
-    def __str__(self) -> str:
-        return f"{self.group}: {self.kind}: {self.message} ({self.page or 'no page'})"
+_LENIENT = {
+    "description": "Not described in the documentation; any response is accepted.",
+    "content": {"application/json": {"schema": {}}},
+}
 
 
 @dataclass
@@ -84,6 +84,11 @@ class DriftReport:
     source: str
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def drift(self) -> list[Finding]:
+        """The findings no fix explains."""
+        return [finding for finding in self.findings if not finding.curated_by]
 
 
 def drift(docs: DocSet, spec: dict[str, Any], *, spec_name: str) -> list[Finding]:
@@ -96,50 +101,94 @@ def drift_report(docs: DocSet, spec: dict[str, Any], *, spec_name: str) -> Drift
     return _Drift(docs, spec, spec_name).run()
 
 
+def explain(curated: DriftReport, upstream: DriftReport, reports: Sequence[ActionReport]) -> DriftReport:
+    """``curated`` with every finding that a fix explains marked ``curated_by`` that fix's ``x-id``.
+
+    A difference the curated spec has and the upstream spec (the transcription) does not was made
+    by the fixes applied in between: the ones whose changed locations overlap the finding's.
+    """
+    drifted = {finding.key for finding in upstream.findings}
+    marked = []
+    for finding in curated.findings:
+        culprits = [] if finding.key in drifted else _touching(reports, _location(finding))
+        marked.append(replace(finding, curated_by=", ".join(culprits)) if culprits else finding)
+    return replace(curated, findings=marked)
+
+
 def render(report: DriftReport) -> str:
-    """The findings grouped per operation and per schema, then a one-line summary."""
+    """The drift grouped per operation and per schema, the curated differences, then a one-line summary."""
     lines = [f"{report.spec_name}: compared with {report.source}"]
     current = None
-    for finding in report.findings:
+    drifted = report.drift
+    for finding in drifted:
         if finding.group != current:
             current = finding.group
             lines.append(f"  {current}")
         lines.append(f"    {finding.kind}: {finding.message} [{finding.page or 'no page'}]")
+    curated = [finding for finding in report.findings if finding.curated_by]
+    if curated:
+        explained = dict.fromkeys(
+            f"    {finding.group}: {finding.kind} {finding.subject}: curated by `{finding.curated_by}`"
+            for finding in curated
+        )
+        lines.append(f"  curated on purpose ({len(explained)}; not drift):")
+        lines += explained
     for note in report.notes:
         lines.append(f"  note: {note}")
     counts: dict[str, int] = defaultdict(int)
-    for finding in report.findings:
+    for finding in drifted:
         counts[finding.kind] += 1
-    groups = {finding.group for finding in report.findings}
+    groups = {finding.group for finding in drifted}
     operations = sum(1 for group in groups if group.startswith("operation "))
-    if report.findings:
+    if drifted:
         by_kind = ", ".join(f"{kind} {counts[kind]}" for kind in FINDING_KINDS if counts[kind])
         lines.append(
-            f"  summary: {len(report.findings)} findings in {operations} operations and "
+            f"  summary: {len(drifted)} findings in {operations} operations and "
             f"{len(groups) - operations} schemas ({by_kind})"
         )
     else:
-        lines.append("  summary: no drift")
+        lines.append("  summary: no drift" + (f" ({len(explained)} differences curated on purpose)" if curated else ""))
     return "\n".join(lines) + "\n"
+
+
+def _location(finding: Finding) -> str:
+    """Where a finding is, as the JSONPath the overlay reports use."""
+    if finding.edits:
+        parts: list[Any] = split_pointer(finding.edits[0].pointer)
+        if len(parts) > 1 and parts[-2] == "examples":
+            parts = parts[:-1]  # a new example: the fixes that rewrote the examples beside it
+    elif finding.operation:
+        method, _, path = finding.operation.partition(" ")
+        parts = ["paths", path, method.lower()]
+    else:
+        parts = ["components", "schemas", finding.schema or ""]
+    if parts and parts[-1] == "-":
+        parts = parts[:-1]
+    return pointer_to_jsonpath([int(part) if str(part).isdigit() else part for part in parts])
+
+
+def _touching(reports: Sequence[ActionReport], location: str) -> list[str]:
+    """The fixes whose changes overlap ``location`` (keys that look like indices compare either way)."""
+    location = _DIGIT_KEY.sub(r"[\1]", location)
+    found = []
+    for report in reports:
+        places = [_DIGIT_KEY.sub(r"[\1]", place) for place in report.changes]
+        if any(location.startswith(place) or place.startswith(location) for place in places):
+            found.append(report.action_id)
+    return found
+
+
+_DIGIT_KEY = re.compile(r"\['(\d+)'\]")
 
 
 # --------------------------------------------------------------------------- the comparison
 
 
-@dataclass(frozen=True)
-class _SpecOperation:
-    method: str
-    path: str
-    operation: dict[str, Any]
-    parameters: dict[str, tuple[str, Any]]  # name -> (location, schema); body properties too
-
-    @property
-    def label(self) -> str:
-        return f"{self.method.upper()} {self.path}"
-
-
 def _label(kind: str) -> str:
     return KIND_LABELS[kind]
+
+
+_TYPE_KEYS = {"type", "format", "items", "$ref", "properties", "additionalProperties", "allOf", "anyOf", "oneOf"}
 
 
 class _Drift:
@@ -147,60 +196,32 @@ class _Drift:
         self.docs = docs
         self.spec = spec
         self.spec_name = spec_name
-        self.operations = self._spec_operations()
+        self.view = SpecView(spec)
+        self.operations = self.view.operations
         self.facts: Facts = collect(docs, templates=[op.path for op in self.operations.values()])
         self.findings: list[Finding] = []
         self.notes: list[str] = []
+        self.shown: dict[str, set[str]] = {}  # component schema -> members shown by documented examples
 
     def run(self) -> DriftReport:
         self._compare_operations()
         self._compare_parameters()
+        self._compare_examples()  # before objects: examples are evidence that a member is documented
         self._compare_objects()
-        self._compare_examples()
         unique = sorted(dict.fromkeys(self.findings), key=_order)
         return DriftReport(self.spec_name, self.docs.source, unique, sorted(set(self.notes)))
 
     def _add(
-        self, kind: str, message: str, page: str, *, operation: str | None = None, schema: str | None = None
+        self,
+        kind: str,
+        message: str,
+        page: str,
+        *edits: Edit,
+        operation: str | None = None,
+        schema: str | None = None,
+        subject: str = "",
     ) -> None:
-        self.findings.append(Finding(kind, message, page, operation, schema))
-
-    # ---------------------------------------------------------------- spec side
-
-    def _spec_operations(self) -> dict[OperationKey, _SpecOperation]:
-        found: dict[OperationKey, _SpecOperation] = {}
-        for path, item in as_dict(self.spec.get("paths")).items():
-            if not isinstance(item, dict):
-                continue
-            for method in METHODS:
-                operation = item.get(method)
-                if isinstance(operation, dict):
-                    parameters = self._spec_parameters(operation, as_list(item.get("parameters")))
-                    found[(method, path_key(str(path)))] = _SpecOperation(method, str(path), operation, parameters)
-        return found
-
-    def _spec_parameters(self, operation: dict[str, Any], shared: list[Any]) -> dict[str, tuple[str, Any]]:
-        parameters: dict[str, tuple[str, Any]] = {}
-        for raw in [*as_list(operation.get("parameters")), *shared]:
-            parameter = resolve(self.spec, raw)
-            if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
-                parameters.setdefault(parameter["name"], (str(parameter.get("in", "query")), parameter.get("schema")))
-        body = resolve(self.spec, operation.get("requestBody"))
-        media = json_media(body.get("content")) if isinstance(body, dict) else None
-        schema = resolve(self.spec, media.get("schema")) if media else None
-        if isinstance(schema, dict):
-            for name, value in self._properties(schema).items():
-                parameters.setdefault(name, ("body", value))
-        return parameters
-
-    def _properties(self, schema: dict[str, Any]) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for member in as_list(schema.get("allOf")):
-            target = resolve(self.spec, member)
-            if isinstance(target, dict):
-                found.update(self._properties(target))
-        found.update(as_dict(schema.get("properties")))
-        return found
+        self.findings.append(Finding(kind, message, page, operation, schema, subject, tuple(edits)))
 
     # ---------------------------------------------------------------- operations
 
@@ -220,6 +241,7 @@ class _Drift:
                     "operation-undocumented-in-spec",
                     f"documented ({_label(first.kind)}) but {self.spec_name} has no {label}",
                     first.page.url,
+                    self._add_operation(first),
                     operation=label,
                 )
         if not self.docs.lists_every_operation:
@@ -230,8 +252,43 @@ class _Drift:
                     "operation-no-longer-documented",
                     f"{self.spec_name} has it, but no page of the documentation mentions it",
                     str(op.operation.get("x-doc-page") or ""),
+                    self._remove_operation(op),
                     operation=op.label,
                 )
+
+    def _add_operation(self, doc: DocOperation) -> Edit:
+        """A minimal operation for what the docs say of it (its parameters and examples follow in a later round)."""
+        variables = [part[1:-1] for part in doc.path.split("/") if part.startswith("{") and part.endswith("}")]
+        taken = {str(op.operation.get("operationId")) for op in self.operations.values()}
+        operation_id = _operation_id(doc)
+        if operation_id in taken:
+            operation_id = f"{operation_id}_{doc.method}"
+        operation: dict[str, Any] = {
+            "summary": doc.summary or doc.page.title,
+            "description": "Listed in the documentation; not curated yet.",
+            "operationId": operation_id,
+            "x-doc-page": doc.page.url,
+            "x-confidence": "unverified",
+        }
+        tag = _tag_for(doc, self.spec)
+        if tag:
+            operation = {"tags": [tag], **operation}
+        if variables:
+            operation["parameters"] = [
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in variables
+            ]
+        operation["responses"] = {"default": copy.deepcopy(_LENIENT)}
+        summary = f"add operation {doc.method.upper()} {doc.path}"
+        if doc.path in as_dict(self.spec.get("paths")):
+            return Edit("add", pointer("paths", doc.path, doc.method), operation, summary)
+        return Edit("add", pointer("paths", doc.path), {doc.method: operation}, summary)
+
+    def _remove_operation(self, op: SpecOperation) -> Edit:
+        item = as_dict(as_dict(self.spec.get("paths")).get(op.path))
+        summary = f"remove operation {op.label}"
+        if sum(1 for method in METHODS if method in item) == 1:
+            return Edit("remove", pointer("paths", op.path), summary=summary)
+        return Edit("remove", op.pointer, summary=summary)
 
     # ---------------------------------------------------------------- parameters
 
@@ -245,22 +302,30 @@ class _Drift:
             reported: set[tuple[str, str]] = set()
             for parameter in documented:
                 self._parameter(op, parameter, reported)
+            self._parameter_enums(op, documented)
             exhaustive = next((p.page_url for p in documented if p.exhaustive), None)
             if exhaustive is None and key in exhaustive_ops:
                 exhaustive = exhaustive_ops[key].page.url
             if exhaustive is None:
                 continue
             names = {p.name for p in documented}
-            for name, (location, _) in op.parameters.items():
-                if name not in names and location != "path":
+            for name, declared in op.parameters.items():
+                if name not in names and declared.location != "path":
                     self._add(
                         "parameter-no-longer-documented",
-                        f"{_where(location)} {name} is declared by {self.spec_name} but not documented",
+                        f"{_where(declared.location)} {name} is declared by {self.spec_name} but not documented",
                         exhaustive,
+                        *self._remove_member(
+                            declared.pointer,
+                            declared.holder,
+                            name,
+                            f"remove {_where(declared.location)} {name} of {op.label}",
+                        ),
                         operation=op.label,
+                        subject=name,
                     )
 
-    def _parameter(self, op: _SpecOperation, parameter: DocParameter, reported: set[tuple[str, str]]) -> None:
+    def _parameter(self, op: SpecOperation, parameter: DocParameter, reported: set[tuple[str, str]]) -> None:
         where = _where(parameter.location)
         if parameter.name not in op.parameters:
             if (parameter.name, "missing") not in reported:
@@ -270,29 +335,127 @@ class _Drift:
                     f"{where} {parameter.name} is documented ({_label(parameter.kind)}) but {self.spec_name} "
                     "does not declare it",
                     parameter.page_url,
+                    self._add_parameter(op, parameter),
                     operation=op.label,
+                    subject=parameter.name,
                 )
             return
         if parameter.kind == "guide":  # types guessed from an example value are not evidence
             return
+        declared = op.parameters[parameter.name]
         documented = coarse_type(parameter.schema, parameter.document)
-        declared = coarse_type(op.parameters[parameter.name][1], self.spec)
-        if not compatible(documented, declared) and (parameter.name, "type") not in reported:
+        declared_type = coarse_type(declared.schema, self.spec)
+        if not compatible(documented, declared_type) and (parameter.name, "type") not in reported:
             reported.add((parameter.name, "type"))
+            at = declared.pointer if declared.location == "body" else declared.pointer + "/schema"
             self._add(
                 "parameter-type-mismatch",
                 f"{parameter.name} is documented as {parameter.raw_type or documented} "
-                f"({_label(parameter.kind)}) but {self.spec_name} says {declared}",
+                f"({_label(parameter.kind)}) but {self.spec_name} says {declared_type}",
                 parameter.page_url,
+                self._retype(at, declared.schema, parameter.schema, f"{where} {parameter.name} of {op.label}"),
                 operation=op.label,
+                subject=parameter.name,
             )
+
+    def _add_parameter(self, op: SpecOperation, parameter: DocParameter) -> Edit:
+        schema = own_words(parameter.schema or {"type": "string"}, set(self.view.schemas))
+        summary = f"add {_where(parameter.location)} {parameter.name} to {op.label}"
+        if parameter.location == "body":
+            if op.body is None:
+                body = {
+                    "content": {
+                        "application/json": {"schema": {"type": "object", "properties": {parameter.name: schema}}}
+                    }
+                }
+                return Edit("add", op.pointer + "/requestBody", body, summary)
+            holder, at = op.body
+            if isinstance(holder.get("properties"), dict):
+                return Edit("add", at + pointer("properties", parameter.name), schema, summary)
+            return Edit("add", at + "/properties", {parameter.name: schema}, summary)
+        declared: dict[str, Any] = {"name": parameter.name, "in": parameter.location}
+        if parameter.location == "path" or parameter.required:
+            declared["required"] = True
+        declared["schema"] = schema
+        if isinstance(op.operation.get("parameters"), list):
+            return Edit("add", op.pointer + "/parameters/-", declared, summary)
+        return Edit("add", op.pointer + "/parameters", [declared], summary)
+
+    def _parameter_enums(self, op: SpecOperation, documented: list[DocParameter]) -> None:
+        sources: dict[str, list[tuple[Any, Any, str]]] = defaultdict(list)
+        for parameter in documented:
+            if parameter.name in op.parameters and parameter.kind != "guide":
+                sources[parameter.name].append((parameter.schema, parameter.document, parameter.page_url))
+        for name, found in sources.items():
+            declared = op.parameters[name]
+            at = declared.pointer if declared.location == "body" else declared.pointer + "/schema"
+            self._enums(found, declared.schema, at, name, operation=op.label)
+
+    # ---------------------------------------------------------------- enums
+
+    def _enums(
+        self, sources: list[tuple[Any, Any, str]], declared: Any, at: str, name: str, **group: str | None
+    ) -> None:
+        """Compare the enum lists that documentation sources give a member with the spec's."""
+        spec_values = self._enum_at(declared, at)
+        if spec_values is None:
+            return
+        values, enum_at = spec_values
+        listed: list[Any] = []
+        page = ""
+        for schema, document, url in sources:
+            doc_values = self._doc_enum(schema, document)
+            if doc_values is None:
+                continue
+            page = page or url
+            for value in doc_values:
+                if value not in listed:
+                    listed.append(value)
+                if value not in values:
+                    self._add(
+                        "enum-value-missing-from-spec",
+                        f"{name} may be {value!r} in the documentation but {self.spec_name}'s enum lacks it",
+                        url,
+                        Edit("add", enum_at + "/-", value, f"add enum value {value!r} to {name}"),
+                        subject=f"{name}={value!r}",
+                        **group,
+                    )
+        if not page:
+            return
+        for index, value in enumerate(values):
+            if value not in listed:
+                self._add(
+                    "enum-value-no-longer-documented",
+                    f"{self.spec_name}'s enum for {name} has {value!r}, which no documentation lists",
+                    page,
+                    Edit("remove", f"{enum_at}/{index}", summary=f"remove enum value {value!r} from {name}"),
+                    subject=f"{name}={value!r}",
+                    **group,
+                )
+
+    def _enum_at(self, schema: Any, at: str) -> tuple[list[Any], str] | None:
+        node, where = self.view.locate(schema, at)
+        if isinstance(node, dict) and node.get("type") == "array" and isinstance(node.get("items"), dict):
+            node, where = self.view.locate(node["items"], where + "/items")
+        if isinstance(node, dict) and isinstance(node.get("enum"), list):
+            return list(node["enum"]), where + "/enum"
+        return None
+
+    @staticmethod
+    def _doc_enum(schema: Any, document: Any) -> list[Any] | None:
+        node = resolve(document, schema) if document is not None else schema
+        if isinstance(node, dict) and node.get("type") == "array":
+            node = resolve(document, node.get("items")) if document is not None else node.get("items")
+        if isinstance(node, dict) and isinstance(node.get("enum"), list):
+            return list(node["enum"])
+        return None
 
     # ---------------------------------------------------------------- objects
 
     def _targets(self) -> dict[str, str]:
         """``x-doc-object`` labels of the spec's schemas, normalised, to schema names."""
         labels: dict[str, str] = {}
-        for name, schema in as_dict(as_dict(self.spec.get("components")).get("schemas")).items():
+        for name, schema in self.view.schemas.items():
             label = as_dict(schema).get("x-doc-object")
             for value in label if isinstance(label, list) else [label]:
                 if isinstance(value, str):
@@ -308,7 +471,7 @@ class _Drift:
         return None
 
     def _compare_objects(self) -> None:
-        schemas = as_dict(as_dict(self.spec.get("components")).get("schemas"))
+        schemas = self.view.schemas
         labels = self._targets()
         mapped: dict[str, list[DocObject]] = defaultdict(list)
         unmapped: dict[str, list[str]] = defaultdict(list)
@@ -324,10 +487,12 @@ class _Drift:
                 f"not compared (mark the schema that models it with x-doc-object: {name})"
             )
         for target, objects in sorted(mapped.items()):
-            self._compare_object(target, as_dict(schemas[target]), objects)
+            self._compare_object(target, objects)
 
-    def _compare_object(self, target: str, schema: dict[str, Any], objects: list[DocObject]) -> None:
-        properties = self._properties(schema)
+    def _compare_object(self, target: str, objects: list[DocObject]) -> None:
+        at = pointer("components", "schemas", target)
+        schema = self.view.schemas[target]
+        properties = self.view.properties(schema, at)
         documented: dict[str, list[tuple[DocField, DocObject]]] = defaultdict(list)
         for obj in objects:
             for name, doc_field in obj.fields.items():
@@ -339,62 +504,170 @@ class _Drift:
                     "field-missing-from-spec",
                     f"field {name} is documented ({_describe(first)}) but {target} has no such property",
                     first.page_url,
+                    self._add_property(target, at, schema, name, sources[0][0], first),
                     schema=target,
+                    subject=name,
                 )
                 continue
-            declared = coarse_type(properties[name], self.spec)
+            declared, declared_at, _ = properties[name]
+            declared_type = coarse_type(declared, self.spec)
             for doc_field, obj in sources:
                 said = coarse_type(doc_field.schema, obj.document)
-                if not compatible(said, declared):
+                if not compatible(said, declared_type):
                     self._add(
                         "field-type-mismatch",
                         f"field {name} is documented as {doc_field.raw_type or said} ({_describe(obj)}) "
-                        f"but {target} says {declared}",
+                        f"but {target} says {declared_type}",
                         obj.page_url,
+                        self._retype(
+                            declared_at,
+                            declared,
+                            own_words(doc_field.schema, set(self.view.schemas)),
+                            f"field {name} of {target}",
+                        ),
                         schema=target,
+                        subject=name,
                     )
                     break
-        for name in properties:
-            if name not in documented:
+            self._enums(
+                [(f.schema, o.document, o.page_url) for f, o in sources], declared, declared_at, name, schema=target
+            )
+        shown = self.shown.get(target, set())
+        for name, (declared, declared_at, holder) in properties.items():
+            if name not in documented and name not in shown and not _documented_elsewhere(declared):
                 self._add(
                     "field-no-longer-documented",
                     f"{target} has property {name}, but none of the documentation of this object lists it",
                     objects[0].page_url,
+                    *self._remove_member(declared_at, holder, name, f"remove field {name} from {target}"),
                     schema=target,
+                    subject=name,
                 )
+
+    def _add_property(self, target: str, at: str, schema: Any, name: str, doc_field: DocField, obj: DocObject) -> Edit:
+        value = own_words(doc_field.schema or {}, set(self.view.schemas))
+        summary = f"add field {name} to {target}"
+        if isinstance(as_dict(schema).get("properties"), dict):
+            return Edit("add", at + pointer("properties", name), value, summary)
+        return Edit("add", at + "/properties", {name: value}, summary)
+
+    def _remove_member(self, at: str, holder: str, name: str, summary: str) -> tuple[Edit, ...]:
+        """Remove a property (or parameter) and, for a property, its entry in the holder's ``required``."""
+        edits = [Edit("remove", at, summary=summary)]
+        if holder:
+            node, _ = self.view.locate({"$ref": "#" + holder}, holder)
+            required = as_list(as_dict(node).get("required"))
+            if name in required:
+                rest = [member for member in required if member != name]
+                edits.append(
+                    Edit("replace", holder + "/required", rest, summary)
+                    if rest
+                    else Edit("remove", holder + "/required", summary=summary)
+                )
+        return tuple(edits)
+
+    @staticmethod
+    def _retype(at: str, declared: Any, documented: Any, what: str) -> Edit:
+        """Replace a schema's type keywords by the documented ones, keeping our description and extensions."""
+        kept = {k: v for k, v in as_dict(declared).items() if k not in _TYPE_KEYS and k not in {"enum", "nullable"}}
+        value = {**as_dict(documented), **{k: v for k, v in kept.items() if k == "description" or k.startswith("x-")}}
+        return Edit(
+            "replace", at, value, f"change the type of {what} to {coarse_type(documented) or 'the documented one'}"
+        )
 
     # ---------------------------------------------------------------- examples
 
     def _compare_examples(self) -> None:
-        components = as_dict(self.spec.get("components"))
         for example in self.facts.examples:
             op = self.operations.get(example.key)
             if op is None:
                 continue
             responses = as_dict(op.operation.get("responses"))
-            response = responses.get(example.status) or responses.get(f"{example.status[0]}XX")
-            response = response or responses.get("default")
-            if response is None:
+            status = next((s for s in (example.status, f"{example.status[0]}XX", "default") if s in responses), None)
+            if status is None:
                 self._add(
                     "example-contradicts-spec",
                     f"the docs show a {example.status} response ({_label(example.kind)}) but {self.spec_name} "
                     f"declares no {example.status} or default response",
                     example.page_url,
                     operation=op.label,
+                    subject=f"{example.status} response",
                 )
                 continue
-            media = json_media(as_dict(resolve(self.spec, response)).get("content"))
-            schema = media.get("schema") if media else None
-            if not isinstance(schema, dict):
+            media = self.view.media(responses[status], op.pointer + pointer("responses", status))
+            if media is None or not isinstance(media[0].get("schema"), dict):
                 continue
-            problem = example_problem(schema, components, example.body)
+            schema = media[0]["schema"]
+            self.view.walk_example(example.body, schema, media[1] + "/schema", self.shown)
+            if any(_same_example(held, example) for held in self.view.iter_examples(media[0])):
+                continue  # kept as documented: a contradiction in it is the docs' own, not drift
+            problem = (
+                "the documented text is not valid JSON"
+                if example.raw
+                else example_problem(schema, as_dict(self.spec.get("components")), example.body)
+            )
             if problem:
                 self._add(
                     "example-contradicts-spec",
                     f"the {example.status} example ({_label(example.kind)}) does not match {self.spec_name}: {problem}",
                     example.page_url,
+                    *self._add_example(media, example),
                     operation=op.label,
+                    subject=f"{example.status} example {_digest(example.body)}",
                 )
+
+    @staticmethod
+    def _add_example(media: tuple[dict[str, Any], str], example: DocExample) -> tuple[Edit, ...]:
+        holder, at = media
+        slug = snake(example.page_url.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "docs"
+        name = f"{slug}_{_digest(example.body)}"
+        summary = f"keep the documented {example.status} example of {example.method.upper()} {example.path}"
+        entry = {"value": copy.deepcopy(example.raw or example.body)}
+        if isinstance(holder.get("examples"), dict):
+            return (Edit("add", at + pointer("examples", name), entry, summary),)
+        examples = {"documented": {"value": holder["example"]}} if "example" in holder else {}
+        examples[name] = entry
+        edits = [Edit("add", at + "/examples", examples, summary)]
+        if "example" in holder:
+            edits.append(Edit("remove", at + "/example", summary=summary))
+        return tuple(edits)
+
+
+def _documented_elsewhere(schema: Any) -> bool:
+    """A member whose ``x-source`` names evidence other than the vendor's pages (``seed ...``) is not expected there."""
+    source = as_dict(schema).get("x-source")
+    return isinstance(source, str) and "seed" not in source.lower()
+
+
+def _same_example(held: Any, example: DocExample) -> bool:
+    """Whether a spec's example is this documented one (text that is not JSON compares by its words)."""
+    if example.raw:
+        return isinstance(held, str) and held.split() == example.raw.split()
+    return bool(held == example.body)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def _operation_id(doc: DocOperation) -> str:
+    slug = doc.page.slug
+    if re.fullmatch(r"[a-z][a-z0-9_-]*", slug) and doc.kind in {"fragment", "index"}:
+        return slug.replace("-", "_")
+    return snake(doc.summary or doc.page.title) or snake(f"{doc.method} {doc.path}")
+
+
+def _tag_for(doc: DocOperation, spec: dict[str, Any]) -> str | None:
+    """The spec's tag for the docs section the page is in (``/api-reference/<section>/<page>``), if it has one."""
+    grouped = re.search(r"/api-reference/([^/]+)/[^/]+/?$", doc.page.url)
+    if not grouped:
+        return None
+    wanted = snake(grouped[1])
+    for tag in as_list(spec.get("tags")):
+        name = as_dict(tag).get("name")
+        if isinstance(name, str) and snake(name) == wanted:
+            return name
+    return None
 
 
 def _order(finding: Finding) -> tuple[Any, ...]:
@@ -404,7 +677,8 @@ def _order(finding: Finding) -> tuple[Any, ...]:
         group: tuple[Any, ...] = (0, path, METHODS.index(method.lower()) if method.lower() in METHODS else 99)
     else:
         group = (1, finding.schema or "", 0)
-    return (*group, list(FINDING_KINDS).index(finding.kind), finding.message, finding.page)
+    kinds = list(FINDING_KINDS)
+    return (*group, kinds.index(finding.kind) if finding.kind in kinds else 99, finding.message, finding.page)
 
 
 def _where(location: str) -> str:

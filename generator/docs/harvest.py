@@ -510,14 +510,15 @@ class _Harvester:
         values = [resolve(whole, e).get("value") for e in as_dict(media.get("examples")).values()]
         if "example" in media:
             values.append(media["example"])
-        if example.body in values:
+        documented = example.raw or example.body  # text that is not JSON is kept as written
+        if example.body in values or documented in values:
             return
         examples = media.setdefault("examples", {})
         name = snake(example.page_url.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "example"
         unique, number = name, 2
         while unique in examples:
             unique, number = f"{name}_{number}", number + 1
-        examples[unique] = {"x-doc-page": example.page_url, "value": copy.deepcopy(example.body)}
+        examples[unique] = {"x-doc-page": example.page_url, "value": copy.deepcopy(documented)}
         self._seen_in_guide(op)
         problem = self._invalid(media.get("schema"), example.body)
         if problem:

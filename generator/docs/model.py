@@ -89,7 +89,8 @@ class RequestLine:
 class ResponseExample:
     """``HTTP/1.1 200 OK``, headers, then a JSON body; ``request`` is the request line it follows, if any.
 
-    ``error`` is set when a body is present but is not valid JSON (the docs have such examples);
+    ``error`` is set when a body is present but is not valid JSON (the docs have such examples); ``raw``
+    then keeps the text and ``body`` the value it was meant to be, when the slip is a usual one;
     ``has_body`` is false for a status line with no body at all.
     """
 
@@ -101,6 +102,8 @@ class ResponseExample:
     has_body: bool = True
     error: str | None = None
     position: int = 0
+    #: The body as written when it is not valid JSON (``body`` is then its repaired value, or None).
+    raw: str = ""
 
 
 @dataclass
@@ -117,6 +120,9 @@ class Page:
     request_lines: list[RequestLine] = field(default_factory=list)
     examples: list[ResponseExample] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: The page's text as read (Markdown, collapsed or rendered; empty for a whole OpenAPI document), for
+    #: readers of prose such as the limits and credit costs (:mod:`generator.docs._limits`).
+    text: str = field(default="", repr=False, compare=False)
 
     @property
     def is_empty(self) -> bool:

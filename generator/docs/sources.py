@@ -1,14 +1,17 @@
 """Load vendor documentation from a URL, a file or a folder into a :class:`DocSet`.
 
 The format is told by content, not by file name: a JSON or YAML text whose top level is an
-OpenAPI document is a whole spec; any other text is Markdown (one page, or many pages in the
-``llms-full.txt`` layout), read by :mod:`generator.docs._markdown`.  Folders are read in sorted
-order so that every run sees the pages in the same order (precedence between pages depends on it).
+OpenAPI document is a whole spec; a text that opens with a method line and a URL line is a
+readme.io reference page, read by :mod:`generator.docs._readme`; any other text is Markdown
+(one page, or many pages in the ``llms-full.txt`` layout), read by :mod:`generator.docs._markdown`.
+Folders are read in sorted order so that every run sees the pages in the same order (precedence
+between pages depends on it).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ import httpx
 from .._yamlio import load_text
 from ..vendors import PROJECT_ROOT
 from ._markdown import parse_page, split_pages
+from ._readme import parse_readme_page
 from .model import DocsError, DocSet, Page
 
 __all__ = ["FETCH_TIMEOUT", "display_source", "load_docs", "parse_document"]
@@ -27,42 +31,50 @@ _SPEC_NAMES = {"openapi.json", "openapi.yaml", "openapi.yml"}
 _SPEC_START = re.compile(r"\A(?:\s*#[^\n]*\n)*\s*(?:\{|(?:openapi|swagger)\s*:)")
 
 
-def load_docs(source: str) -> DocSet:
-    """Read documentation from ``source``: an ``http(s)://`` URL, a file, or a folder of files.
+def load_docs(source: str | Sequence[str]) -> DocSet:
+    """Read documentation from ``source``: an ``http(s)://`` URL, a file, a folder of files, or several of these.
 
     A folder contributes every ``*.md``, ``*.mdx`` and ``*.txt`` file and any ``openapi.json``,
-    ``openapi.yaml`` or ``openapi.yml`` below it.  Raises :class:`DocsError` (message starting
-    with the source) when the source cannot be read or holds nothing recognisable.
+    ``openapi.yaml`` or ``openapi.yml`` below it.  Several sources are read in the order given
+    (precedence between pages depends on it).  Raises :class:`DocsError` (message starting with
+    the source) when a source cannot be read or all of them together hold nothing recognisable.
     """
-    docs = DocSet(source=display_source(source))
-    if re.match(r"https?://", source, re.I):
-        docs.pages.extend(parse_document(_fetch(source), name=source, url=source))
-    else:
-        path = Path(source)
-        if path.is_dir():
-            files = sorted(
-                (p for p in path.rglob("*") if p.is_file() and _wanted(p) and not _hidden(p, path)),
-                key=lambda p: p.relative_to(path).as_posix(),
-            )
-            if not files:
-                raise DocsError(f"{source}: no .md, .mdx, .txt or openapi.json/yaml files in this folder")
-            for file in files:
-                relative = file.relative_to(path).as_posix()
-                docs.pages.extend(parse_document(_read(file), name=str(file), url=relative))
-        elif path.is_file():
-            docs.pages.extend(parse_document(_read(path), name=str(path), url=path.name))
-        else:
-            raise DocsError(f"{source}: no such file or folder")
+    sources = [source] if isinstance(source, str) else list(source)
+    if not sources:
+        raise DocsError("no documentation source given")
+    docs = DocSet(source=" ".join(display_source(each) for each in sources))
+    for each in sources:
+        docs.pages.extend(_load_one(each))
     if docs.is_empty:
         raise DocsError(
-            f"{source}: nothing recognisable (no OpenAPI document, embedded fragment, operation index, "
+            f"{docs.source}: nothing recognisable (no OpenAPI document, embedded fragment, operation index, "
             "field table, request line or response example)"
         )
     return docs
 
 
+def _load_one(source: str) -> list[Page]:
+    if re.match(r"https?://", source, re.I):
+        return parse_document(_fetch(source), name=source, url=source)
+    path = Path(source)
+    if path.is_file():
+        return parse_document(_read(path), name=str(path), url=path.name)
+    if not path.is_dir():
+        raise DocsError(f"{source}: no such file or folder")
+    files = sorted(
+        (p for p in path.rglob("*") if p.is_file() and _wanted(p) and not _hidden(p, path)),
+        key=lambda p: p.relative_to(path).as_posix(),
+    )
+    if not files:
+        raise DocsError(f"{source}: no .md, .mdx, .txt or openapi.json/yaml files in this folder")
+    pages: list[Page] = []
+    for file in files:
+        pages.extend(parse_document(_read(file), name=str(file), url=file.relative_to(path).as_posix()))
+    return pages
+
+
 def parse_document(text: str, *, name: str, url: str) -> list[Page]:
-    """The pages of one document: a whole OpenAPI spec, or Markdown holding one or more pages.
+    """The pages of one document: a whole OpenAPI spec, a readme.io reference page, or Markdown holding pages.
 
     ``name`` names the document in errors (and gives a page without a heading its title);
     ``url`` is where its pages say they come from unless they carry a ``Source:`` line.
@@ -75,6 +87,9 @@ def parse_document(text: str, *, name: str, url: str) -> list[Page]:
         return [Page(title=str(title or url), url=url, specs=[spec])]
     stem = name.rstrip("/").rsplit("/", 1)[-1]
     stem = stem.rsplit(".", 1)[0] if "://" not in name else stem
+    reference = parse_readme_page(text, default_title=stem, url=url)
+    if reference is not None:
+        return [reference]
     pages = []
     for title, page_url, body, from_index in split_pages(text, default_title=stem, default_url=url):
         pages.append(parse_page(title, page_url, body, index_allowed=from_index))

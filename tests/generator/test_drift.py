@@ -16,6 +16,7 @@ from generator.docs.cli import run
 FIXTURES = Path(__file__).parent / "docs_fixtures"
 SPEC: dict[str, Any] = load_document(FIXTURES / "spec.yaml")
 GUIDE_URL = "https://docs.amplemarket.com/guides/people-search"
+RETRIEVE_URL = "retrieve-person-enrichment-results.md"
 
 # Each edit in drifted/llms-full.txt and the one finding it must cause: (kind, operation or schema, page).
 EXPECTED = {
@@ -33,6 +34,8 @@ EXPECTED = {
     "field-missing-from-spec": ("schema response_person_object", GUIDE_URL),
     "field-no-longer-documented": ("schema response_person_object", GUIDE_URL),
     "field-type-mismatch": ("schema response_company_object", GUIDE_URL),
+    "enum-value-missing-from-spec": ("schema response_enrichment_request_object", RETRIEVE_URL),
+    "enum-value-no-longer-documented": ("schema response_enrichment_request_object", RETRIEVE_URL),
     "example-contradicts-spec": ("operation GET /people/find", GUIDE_URL),
 }
 
@@ -140,9 +143,10 @@ def test_the_report_is_grouped_per_operation_then_per_schema_with_a_summary() ->
         "operation GET /people/find",
         "operation GET /people/saved-searches",
         "schema response_company_object",
+        "schema response_enrichment_request_object",
         "schema response_person_object",
     ]
-    assert groups[-1].startswith("summary: 9 findings in 4 operations and 2 schemas")
+    assert groups[-1].startswith("summary: 11 findings in 4 operations and 3 schemas")
     person = lines.index("  schema response_person_object")
     assert lines[person + 1].startswith("    field-missing-from-spec: field seniority")
 
