@@ -344,9 +344,11 @@ class _Drift:
             return
         declared = op.parameters[parameter.name]
         documented = coarse_type(parameter.schema, parameter.document)
+        if documented is None or (parameter.name, "type") in reported:
+            return
+        reported.add((parameter.name, "type"))  # the best source that gives a type decides
         declared_type = coarse_type(declared.schema, self.spec)
-        if not compatible(documented, declared_type) and (parameter.name, "type") not in reported:
-            reported.add((parameter.name, "type"))
+        if not compatible(documented, declared_type):
             at = declared.pointer if declared.location == "body" else declared.pointer + "/schema"
             self._add(
                 "parameter-type-mismatch",
@@ -511,7 +513,9 @@ class _Drift:
                 continue
             declared, declared_at, _ = properties[name]
             declared_type = coarse_type(declared, self.spec)
-            for doc_field, obj in sources:
+            # The best source that gives a type decides; a lower one that disagrees is a conflict within the docs.
+            typed = [(f, o) for f, o in sources if coarse_type(f.schema, o.document) is not None]
+            for doc_field, obj in typed[:1]:
                 said = coarse_type(doc_field.schema, obj.document)
                 if not compatible(said, declared_type):
                     self._add(
