@@ -1,89 +1,217 @@
-"""``python -m generator update-spec DOCS``: re-harvest the vendor docs and show what changed.
+"""``python -m generator update-spec [DOCS...]``: bring the specs and the client up to date with the vendor docs.
 
-The pipeline a user runs when the vendor's documentation moves:
+The pipeline a user (or the scheduled CI job) runs when the vendor's documentation moves:
 
-1. harvest DOCS (a URL, file or folder) into ``spec/<vendor>/upstream.yaml``;
-2. build the curated spec (upstream + fixes); a fix whose target is gone is skipped and listed
-   instead of stopping the build;
-3. lint the result (findings are listed, not fatal: the point is to see them) and write it;
-4. regenerate ``generated/<package>``;
-5. diff the spec that was there before against the new one, with the generated Python API
-   impact, and print the markdown changelog, the fixes that no longer apply and the conflicts
-   between documentation pages.
+1. read DOCS (URLs, files or folders; none: the pages listed in ``spec/<vendor>/docs-sources.txt``);
+2. compare them with ``spec/<vendor>/upstream.yaml`` and apply the edit of every difference
+   (:mod:`generator.docs.sync`): the docs' facts change, our descriptions stay, and unchanged docs
+   change nothing;
+3. build the curated spec (upstream + fixes); a fix whose target is gone is skipped and listed,
+   and so is a fix that no longer changes anything (the docs now say what it said);
+4. when the curated spec changed: lint it (findings listed, not fatal), write it and regenerate
+   ``generated/<package>``;
+5. print (and with ``--changelog FILE`` write) the markdown changelog of the curated spec with its
+   Python API impact, then the edits made to upstream, the stale and unnecessary fixes and the
+   examples that contradict their schema.
 
-Examples that contradict their schema and lint findings are listed too, not fatal: ``make
-spec`` still refuses them, so they must be dealt with before the update can be committed.
-Nothing is committed: the working tree shows the new files for review.  Exit status 0 when
-the pipeline ran, 1 when the new curated spec is not valid OpenAPI, 2 when DOCS cannot be read.
+The run is atomic: on any failure (or Ctrl-C) every file under ``spec/<vendor>/`` and
+``generated/<package>/`` is put back as it was.  Exit status 0 when the pipeline ran (whether
+or not anything changed), 1 when the new curated spec cannot be built, 2 when the docs cannot be
+read; errors are one line on standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import shutil
 import sys
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .build import SpecBuildError, build_curated, curated_text
-from .docs import DocsError, harvest, load_docs, write_upstream
+from ._yamlio import dump_yaml, load_document
+from .build import BuildResult, SpecBuildError, build_curated, curated_text
+from .docs import DocsError, load_docs
+from .docs.sync import SyncResult, sync
 from .generate import generate
 from .lint import LinterMissing, run_linters
+from .packaging import GenerationError
 from .pyapi import compare, surface
 from .specdiff import diff_specs, load_spec_text
 from .specdiff.report import Report, render_markdown
 from .vendors import VENDORS, Vendor, get_vendor
 
-__all__ = ["add_commands", "update_spec"]
-
-_EMPTY_SPEC = "openapi: 3.0.3\ninfo: {title: none, version: '0'}\npaths: {}\n"
+__all__ = ["add_commands", "documented_sources", "update_spec"]
 
 
-def update_spec(vendor: Vendor, source: str, *, lint: bool = True, out: TextIO = sys.stdout) -> int:
-    """Run the pipeline for ``vendor``; see the module docstring."""
-    old_text = vendor.curated.read_text(encoding="utf-8") if vendor.curated.exists() else _EMPTY_SPEC
-    old_api = surface(vendor.generated_dir, vendor.package) if vendor.generated_dir.exists() else {}
+class UpdateError(RuntimeError):
+    """The update could not complete; the message is the one line to print."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def documented_sources(vendor: Vendor) -> list[str]:
+    """The pages listed in ``spec/<vendor>/docs-sources.txt`` (blank lines and ``#`` comments skipped)."""
     try:
-        docs = load_docs(source)
-    except DocsError as exc:
+        text = vendor.docs_sources.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UpdateError(f"{_rel(vendor, vendor.docs_sources)}: {exc.strerror or exc}", 2) from None
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def update_spec(
+    vendor: Vendor,
+    sources: Sequence[str] = (),
+    *,
+    lint: bool = True,
+    out: TextIO = sys.stdout,
+    changelog: Path | None = None,
+) -> int:
+    """Run the pipeline for ``vendor``; see the module docstring.  Returns the exit status."""
+    try:
+        with _restored_on_failure(vendor):
+            text = _update(vendor, list(sources) or documented_sources(vendor), lint=lint, out=out)
+        if changelog is not None:
+            changelog.write_text(text, encoding="utf-8")
+    except UpdateError as exc:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)
-        return 2
-    harvested = harvest(docs)
-    write_upstream(harvested, vendor.upstream)
-    print(
-        f"harvested {harvested.operations} operations, {harvested.schemas} schemas -> {_rel(vendor, vendor.upstream)}"
-    )
-    try:
-        build = build_curated(vendor, skip_stale=True, examples_fatal=False)
-    except SpecBuildError as exc:
-        print(f"error: the curated spec cannot be built from the new upstream: {exc}", file=sys.stderr)
-        return 1
-    text = curated_text(build.document)
-    lint_lines = _lint(text) if lint else ["lint skipped"]
-    vendor.curated.write_text(text, encoding="utf-8")
-    generate(vendor)
-    new_api = surface(vendor.generated_dir, vendor.package)
-    old_spec = load_spec_text(old_text, name=f"previous {_rel(vendor, vendor.curated)}")
-    new_spec = load_spec_text(text, name=_rel(vendor, vendor.curated))
-    report = Report(old_spec, new_spec, diff_specs(old_spec, new_spec), compare(old_api, new_api))
-    out.write(render_markdown(report))
-    stale = [r for r in build.reports if r.kind == "stale"]
-    applied = len(build.reports) - len(stale)
-    out.write(f"\n### Fixes that no longer apply ({len(stale)} of {len(build.reports)}; {applied} applied)\n\n")
-    out.writelines(f"- #{r.index} `{r.action_id}`: `{r.target}` matches nothing\n" for r in stale)
-    if not stale:
-        out.write("Every fix in fixes.yaml still applies.\n")
-    out.write(f"\n### Conflicts between documentation pages ({len(harvested.conflicts)})\n\n")
-    out.writelines(f"- {conflict}\n" for conflict in harvested.conflicts)
-    out.write(f"\n### Examples that contradict their schema ({len(build.example_problems)})\n\n")
-    out.writelines(f"- {problem}\n" for problem in build.example_problems)
-    out.write("\n### Lint\n\n" + "".join(f"- {line}\n" for line in lint_lines))
-    out.write("\nReview `git diff spec/ generated/`; remove or rewrite the stale fixes, then `make spec generate`.\n")
+        return exc.status
     return 0
 
 
+def _update(vendor: Vendor, sources: list[str], *, lint: bool, out: TextIO) -> str:
+    try:
+        docs = load_docs(sources)
+    except DocsError as exc:
+        raise UpdateError(str(exc), 2) from None
+    upstream_name = _rel(vendor, vendor.upstream)
+    upstream = load_document(vendor.upstream)
+    synced = sync(docs, upstream, spec_name=upstream_name)
+    if synced.changed:
+        _write_keeping_header(vendor.upstream, synced.document)
+    old_text = vendor.curated.read_text(encoding="utf-8") if vendor.curated.exists() else ""
+    old_api = surface(vendor.generated_dir, vendor.package) if vendor.generated_dir.exists() else {}
+    try:
+        build = build_curated(vendor, skip_stale=True, examples_fatal=False)
+    except SpecBuildError as exc:
+        raise UpdateError(f"the curated spec cannot be built from the updated upstream: {exc}", 1) from None
+    text = curated_text(build.document)
+    lint_lines = ["the curated spec did not change"]
+    if text != old_text:
+        lint_lines = _lint(text) if lint else ["lint skipped"]
+        vendor.curated.write_text(text, encoding="utf-8")
+        try:
+            generate(vendor)
+        except GenerationError as exc:
+            raise UpdateError(f"the client cannot be generated from the updated spec: {exc}", 1) from None
+    out.write(f"{docs.source}: {len(docs.pages)} pages read; {len(synced.applied)} differences from {upstream_name}\n")
+    changelog = _changelog(vendor, old_text, text, old_api, synced, build, lint_lines)
+    out.write("\n" + changelog)
+    return changelog
+
+
+def _changelog(
+    vendor: Vendor,
+    old_text: str,
+    text: str,
+    old_api: dict[str, Any],
+    synced: SyncResult,
+    build: BuildResult,
+    lint_lines: list[str],
+) -> str:
+    curated = _rel(vendor, vendor.curated)
+    if text == old_text:
+        parts = [f"## API changes: none\n\nThe documentation says what `{curated}` was built from; nothing changed.\n"]
+    else:
+        old_spec = load_spec_text(
+            old_text or "openapi: 3.0.3\ninfo: {title: none, version: '0'}\npaths: {}\n", name=f"previous {curated}"
+        )
+        new_spec = load_spec_text(text, name=curated)
+        api = compare(old_api, surface(vendor.generated_dir, vendor.package))
+        parts = [render_markdown(Report(old_spec, new_spec, diff_specs(old_spec, new_spec), api))]
+    parts.append(_section(f"Documentation changes applied to `{_rel(vendor, vendor.upstream)}`", _applied(synced)))
+    parts.append(_section("Differences left for a person", [f"{f}" for f in synced.remaining]))
+    stale = [r for r in build.reports if r.kind == "stale"]
+    idle = [r for r in build.reports if r.kind != "stale" and not r.changed]
+    parts.append(
+        _section(
+            "Fixes that no longer apply", [f"#{r.index} `{r.action_id}`: `{r.target}` matches nothing" for r in stale]
+        )
+    )
+    parts.append(
+        _section(
+            "Fixes that no longer change anything (the documentation now says it)",
+            [f"#{r.index} `{r.action_id}`" for r in idle],
+        )
+    )
+    parts.append(_section("Examples that contradict their schema", build.example_problems))
+    parts.append(_section("Lint", lint_lines))
+    if synced.changed or stale or idle:
+        parts.append(
+            "Review `git diff spec/ generated/`; rewrite or remove the fixes listed above, then `make spec generate`.\n"
+        )
+    return "\n".join(parts)
+
+
+def _applied(synced: SyncResult) -> list[str]:
+    lines = []
+    for finding in synced.applied:
+        edits = "; ".join(str(edit) for edit in finding.edits)
+        lines.append(f"{finding.group}: {finding.kind}: {edits} ({finding.page or 'no page'})")
+    lines += [f"removed {ref}, which only removed operations used" for ref in synced.pruned]
+    return lines
+
+
+def _section(title: str, lines: list[str]) -> str:
+    body = "".join(f"- {line}\n" for line in lines) if lines else "None.\n"
+    return f"### {title} ({len(lines)})\n\n{body}"
+
+
+@contextlib.contextmanager
+def _restored_on_failure(vendor: Vendor) -> Iterator[None]:
+    """Put ``spec/<vendor>/`` and ``generated/<package>/`` back as they were if the block fails."""
+    folders = [vendor.spec_dir, vendor.generated_dir]
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = []
+        for index, folder in enumerate(folders):
+            copy = Path(tmp) / str(index)
+            if folder.exists():
+                shutil.copytree(folder, copy, symlinks=True)
+            saved.append((folder, copy))
+        try:
+            yield
+        except BaseException:
+            for folder, copy in saved:
+                shutil.rmtree(folder, ignore_errors=True)
+                if copy.exists():
+                    shutil.copytree(copy, folder, symlinks=True)
+            raise
+
+
+def _write_keeping_header(path: Path, document: Any) -> None:
+    """Write ``document`` as YAML, keeping the comment lines the file starts with."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+    header = "".join(line for line in _leading_comments(lines))
+    path.write_text(header + dump_yaml(document), encoding="utf-8")
+
+
+def _leading_comments(lines: list[str]) -> Iterator[str]:
+    for line in lines:
+        if not line.startswith("#"):
+            return
+        yield line
+
+
 def _rel(vendor: Vendor, path: Path) -> str:
-    return path.relative_to(vendor.root).as_posix()
+    try:
+        return path.relative_to(vendor.root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _lint(text: str) -> list[str]:
@@ -100,17 +228,22 @@ def _lint(text: str) -> list[str]:
 
 
 def _cmd_update(args: argparse.Namespace) -> int:
-    return update_spec(get_vendor(args.vendor), args.docs, lint=not args.no_lint)
+    return update_spec(get_vendor(args.vendor), args.docs, lint=not args.no_lint, changelog=args.changelog)
 
 
 def add_commands(commands: Any) -> None:
     parser = commands.add_parser(
         "update-spec",
-        help="harvest the docs, rebuild, regenerate, and print the changelog and the fixes that no longer apply",
+        help="bring upstream.yaml up to date with the docs, rebuild, regenerate, and print the changelog",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("docs", help="the vendor documentation: an http(s) URL, a file, or a folder of pages")
+    parser.add_argument(
+        "docs",
+        nargs="*",
+        help="the vendor documentation: http(s) URLs, files or folders (default: spec/<vendor>/docs-sources.txt)",
+    )
     parser.add_argument("--vendor", choices=sorted(VENDORS), default="amplemarket")
     parser.add_argument("--no-lint", action="store_true", help="skip the npm linters")
+    parser.add_argument("--changelog", type=Path, help="also write the markdown changelog to this file")
     parser.set_defaults(func=_cmd_update)

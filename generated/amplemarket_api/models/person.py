@@ -49,6 +49,8 @@ class Person:
     educations: list[Education | None] | None | Unset = UNSET
     languages: list[Language | None] | None | Unset = UNSET
     phone_numbers: list[None | PhoneNumber] | None | Unset = UNSET
+    logo_url: None | str | Unset = UNSET
+    """ Picture of the person (the flattened guide lists this name where the Markdown guide has image_url). """
     company: Company | None | Unset = UNSET
     """ The company the person works for now; null when unknown. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -231,6 +233,12 @@ class Person:
         else:
             phone_numbers = self.phone_numbers
 
+        logo_url: None | str | Unset
+        if isinstance(self.logo_url, Unset):
+            logo_url = UNSET
+        else:
+            logo_url = self.logo_url
+
         company: dict[str, Any] | None | Unset
         if isinstance(self.company, Unset):
             company = UNSET
@@ -282,6 +290,8 @@ class Person:
             field_dict["languages"] = languages
         if phone_numbers is not UNSET:
             field_dict["phone_numbers"] = phone_numbers
+        if logo_url is not UNSET:
+            field_dict["logo_url"] = logo_url
         if company is not UNSET:
             field_dict["company"] = company
 
@@ -626,6 +636,15 @@ class Person:
 
         phone_numbers = _parse_phone_numbers(d.pop("phone_numbers", UNSET))
 
+        def _parse_logo_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        logo_url = _parse_logo_url(d.pop("logo_url", UNSET))
+
         def _parse_company(data: object) -> Company | None | Unset:
             if data is None:
                 return data
@@ -664,6 +683,7 @@ class Person:
             educations=educations,
             languages=languages,
             phone_numbers=phone_numbers,
+            logo_url=logo_url,
             company=company,
         )
 
