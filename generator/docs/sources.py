@@ -23,7 +23,7 @@ from ._markdown import parse_page, split_pages
 from ._readme import parse_readme_page
 from .model import DocsError, DocSet, Page
 
-__all__ = ["FETCH_TIMEOUT", "display_source", "load_docs", "parse_document"]
+__all__ = ["FETCH_TIMEOUT", "display_source", "documented_sources", "load_docs", "parse_document"]
 
 FETCH_TIMEOUT = 30.0
 _TEXT_SUFFIXES = {".md", ".mdx", ".txt"}
@@ -51,6 +51,19 @@ def load_docs(source: str | Sequence[str]) -> DocSet:
             "field table, request line or response example)"
         )
     return docs
+
+
+def documented_sources(listing: Path) -> list[str]:
+    """The sources named in a list file (one URL or path per line; blank lines and ``#`` comments skipped)."""
+    try:
+        text = listing.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DocsError(f"{display_source(str(listing))}: {exc.strerror or exc}") from None
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    found = [line for line in lines if line]
+    if not found:
+        raise DocsError(f"{display_source(str(listing))}: lists no documentation source")
+    return found
 
 
 def _load_one(source: str) -> list[Page]:
