@@ -15,6 +15,7 @@ FORMAT ?= text
 FAIL_ON ?=
 PYTHON_API ?=
 DOCS ?=
+CHANGELOG ?=
 
 .PHONY: help install demo spec check-spec generate check-generated diff spec-diff harvest drift update-spec bench bench-diff lint format test record record-live serve ci clean
 
@@ -64,14 +65,14 @@ spec-diff: $(STAMP) ## Diff every curated spec against git ref BASE (default ori
 	  else echo "$$spec is new: not in $(BASE)"; fi; \
 	done; exit $$status
 
-harvest: $(STAMP) ## Rewrite spec/<vendor>/upstream.yaml from the vendor docs: DOCS=<url, file or folder>
-	$(PY) -m generator harvest "$(DOCS)" $(if $(VENDOR),--vendor $(VENDOR))
+harvest: $(STAMP) ## Bring spec/<vendor>/upstream.yaml up to date with the docs (DOCS=<urls, files or folders>; default: spec/<vendor>/docs-sources.txt)
+	$(PY) -m generator harvest $(DOCS) $(if $(VENDOR),--vendor $(VENDOR))
 
-drift: $(STAMP) ## Compare the vendor docs (DOCS=<url, file or folder>) with the upstream and curated specs; exit 1 on drift
-	$(PY) -m generator drift "$(DOCS)" $(if $(VENDOR),--vendor $(VENDOR))
+drift: $(STAMP) ## Compare the vendor docs (DOCS as for harvest) with the upstream and curated specs; exit 1 on drift a fix does not explain
+	$(PY) -m generator drift $(DOCS) $(if $(VENDOR),--vendor $(VENDOR))
 
-update-spec: $(STAMP) $(NODE_STAMP) ## Harvest DOCS, rebuild, regenerate, then print the changelog and the fixes that no longer apply
-	$(PY) -m generator update-spec "$(DOCS)" $(if $(VENDOR),--vendor $(VENDOR))
+update-spec: $(STAMP) $(NODE_STAMP) ## Bring upstream up to date with DOCS, rebuild, regenerate, print the changelog (CHANGELOG=file); atomic
+	$(PY) -m generator update-spec $(DOCS) $(if $(VENDOR),--vendor $(VENDOR)) $(if $(CHANGELOG),--changelog $(CHANGELOG))
 
 bench: $(STAMP) ## Every benchmark against the simulator: prints a table, writes benchmarks/report.json (BENCH_ARGS=--quick)
 	$(PY) -m benchmarks $(BENCH_ARGS)

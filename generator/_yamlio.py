@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["dump_yaml", "load_document", "load_text", "write_yaml"]
+__all__ = ["dump_yaml", "load_document", "load_text", "rewrite_yaml", "write_yaml"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -89,3 +89,14 @@ def write_yaml(path: Path, data: Any, *, header: str = "") -> None:
     """Write ``data`` as YAML, preceded by ``header`` comment lines."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(header + dump_yaml(data), encoding="utf-8")
+
+
+def rewrite_yaml(path: Path, data: Any) -> None:
+    """Write ``data`` over a YAML file, keeping the comment lines the file starts with."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+    header = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    write_yaml(path, data, header="".join(header))

@@ -31,9 +31,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._yamlio import dump_yaml, load_document
+from ._yamlio import load_document, rewrite_yaml
 from .build import BuildResult, SpecBuildError, build_curated, curated_text
 from .docs import DocsError, load_docs
+from .docs.sources import documented_sources
 from .docs.sync import SyncResult, sync
 from .generate import generate
 from .lint import LinterMissing, run_linters
@@ -43,7 +44,7 @@ from .specdiff import diff_specs, load_spec_text
 from .specdiff.report import Report, render_markdown
 from .vendors import VENDORS, Vendor, get_vendor
 
-__all__ = ["add_commands", "documented_sources", "update_spec"]
+__all__ = ["add_commands", "update_spec"]
 
 
 class UpdateError(RuntimeError):
@@ -52,16 +53,6 @@ class UpdateError(RuntimeError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
-
-
-def documented_sources(vendor: Vendor) -> list[str]:
-    """The pages listed in ``spec/<vendor>/docs-sources.txt`` (blank lines and ``#`` comments skipped)."""
-    try:
-        text = vendor.docs_sources.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UpdateError(f"{_rel(vendor, vendor.docs_sources)}: {exc.strerror or exc}", 2) from None
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return [line for line in lines if line]
 
 
 def update_spec(
@@ -75,7 +66,7 @@ def update_spec(
     """Run the pipeline for ``vendor``; see the module docstring.  Returns the exit status."""
     try:
         with _restored_on_failure(vendor):
-            text = _update(vendor, list(sources) or documented_sources(vendor), lint=lint, out=out)
+            text = _update(vendor, list(sources), lint=lint, out=out)
         if changelog is not None:
             changelog.write_text(text, encoding="utf-8")
     except UpdateError as exc:
@@ -86,14 +77,14 @@ def update_spec(
 
 def _update(vendor: Vendor, sources: list[str], *, lint: bool, out: TextIO) -> str:
     try:
-        docs = load_docs(sources)
+        docs = load_docs(sources or documented_sources(vendor.docs_sources))
     except DocsError as exc:
         raise UpdateError(str(exc), 2) from None
     upstream_name = _rel(vendor, vendor.upstream)
     upstream = load_document(vendor.upstream)
     synced = sync(docs, upstream, spec_name=upstream_name)
     if synced.changed:
-        _write_keeping_header(vendor.upstream, synced.document)
+        rewrite_yaml(vendor.upstream, synced.document)
     old_text = vendor.curated.read_text(encoding="utf-8") if vendor.curated.exists() else ""
     old_api = surface(vendor.generated_dir, vendor.package) if vendor.generated_dir.exists() else {}
     try:
@@ -191,20 +182,6 @@ def _restored_on_failure(vendor: Vendor) -> Iterator[None]:
                 if copy.exists():
                     shutil.copytree(copy, folder, symlinks=True)
             raise
-
-
-def _write_keeping_header(path: Path, document: Any) -> None:
-    """Write ``document`` as YAML, keeping the comment lines the file starts with."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
-    header = "".join(line for line in _leading_comments(lines))
-    path.write_text(header + dump_yaml(document), encoding="utf-8")
-
-
-def _leading_comments(lines: list[str]) -> Iterator[str]:
-    for line in lines:
-        if not line.startswith("#"):
-            return
-        yield line
 
 
 def _rel(vendor: Vendor, path: Path) -> str:

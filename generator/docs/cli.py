@@ -1,12 +1,17 @@
 """The ``harvest`` and ``drift`` commands of ``python -m generator``.
 
-``harvest SOURCE [--vendor V] [--out PATH]`` reads the vendor's documentation (a URL, a file or
-a folder), writes the harvested OpenAPI document (default: ``spec/<vendor>/upstream.yaml``),
-prints the operation and schema counts and one line per conflict between pages; exit 0.
+Both read the vendor's documentation from SOURCE... (URLs, files or folders; none: the pages
+listed in ``spec/<vendor>/docs-sources.txt``).
 
-``drift SOURCE [--vendor V] [--spec upstream|curated|both] [--spec-file PATH]`` compares the
+``harvest [SOURCE...] [--vendor V]`` brings ``spec/<vendor>/upstream.yaml`` up to date with the
+documentation: it applies the edit of every drift finding (unchanged docs change nothing) and
+prints the edits; exit 0.  ``--out PATH`` instead writes a fresh transcription of the docs alone
+(the start of a new vendor's upstream.yaml) and prints its counts and the conflicts between pages.
+
+``drift [SOURCE...] [--vendor V] [--spec upstream|curated|both] [--spec-file PATH]`` compares the
 documentation with the vendor's specs (or one given file) and prints the findings grouped per
-operation and per schema; exit 0 when there is no drift, 1 when there is.
+operation and per schema; against the curated spec, differences that a fix makes are listed as
+"curated by <x-id>" and are not drift.  Exit 0 when there is no drift, 1 when there is.
 
 Both exit 2 on bad input (an unreadable or missing source, a URL that fails, a source with
 nothing recognisable in it, a spec that cannot be parsed), with one line on standard error:
@@ -21,18 +26,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._yamlio import load_document, load_text
+from .._yamlio import load_document, load_text, rewrite_yaml
 from ..build import SpecBuildError, build_curated
 from ..validation import structural_errors
 from ..vendors import VENDORS, get_vendor
 from .drift import DriftReport, drift_report, explain, render
 from .harvest import harvest, write_upstream
 from .model import DocsError, DocSet
-from .sources import display_source, load_docs
+from .sources import display_source, documented_sources, load_docs
+from .sync import sync
 
 __all__ = ["add_commands", "run"]
 
 _SPEC_CHOICES = ("upstream", "curated", "both")
+_SOURCE_HELP = "documentation: http(s) URLs, files or folders of pages (default: spec/<vendor>/docs-sources.txt)"
 
 
 def add_commands(commands: Any) -> None:
@@ -43,9 +50,11 @@ def add_commands(commands: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    harvest_parser.add_argument("source", help="documentation: an http(s) URL, a file, or a folder of pages")
+    harvest_parser.add_argument("source", nargs="*", help=_SOURCE_HELP)
     harvest_parser.add_argument("--vendor", choices=sorted(VENDORS), default="amplemarket")
-    harvest_parser.add_argument("--out", type=Path, help="where to write (default: spec/<vendor>/upstream.yaml)")
+    harvest_parser.add_argument(
+        "--out", type=Path, help="write a fresh transcription of the docs here instead of updating upstream.yaml"
+    )
     harvest_parser.set_defaults(func=_cmd_harvest)
 
     drift_parser = commands.add_parser(
@@ -54,7 +63,7 @@ def add_commands(commands: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    drift_parser.add_argument("source", help="documentation: an http(s) URL, a file, or a folder of pages")
+    drift_parser.add_argument("source", nargs="*", help=_SOURCE_HELP)
     drift_parser.add_argument("--vendor", choices=sorted(VENDORS), default="amplemarket")
     drift_parser.add_argument(
         "--spec", choices=_SPEC_CHOICES, default="both", help="which of the vendor's specs to compare (default: both)"
@@ -76,23 +85,42 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _load(source: str) -> DocSet | int:
+def _load(args: argparse.Namespace) -> DocSet | int:
     try:
-        return load_docs(source)
+        return load_docs(args.source or documented_sources(get_vendor(args.vendor).docs_sources))
     except DocsError as exc:
         return _fail(str(exc))
 
 
 def _cmd_harvest(args: argparse.Namespace) -> int:
-    docs = _load(args.source)
+    docs = _load(args)
     if isinstance(docs, int):
         return docs
+    if args.out:
+        return _fresh_transcription(docs, args.out)
+    upstream = get_vendor(args.vendor).upstream
+    spec = _read_spec(upstream)
+    if isinstance(spec, str):
+        return _fail(spec)
+    result = sync(docs, spec, spec_name=display_source(str(upstream)))
+    if result.changed:
+        rewrite_yaml(upstream, result.document)
+    print(f"{docs.source}: {len(result.applied)} differences applied to {display_source(str(upstream))}")
+    for finding in result.applied:
+        print(f"  {finding.group}: {'; '.join(str(edit) for edit in finding.edits)} [{finding.page or 'no page'}]")
+    for ref in result.pruned:
+        print(f"  removed {ref} (used only by removed operations)")
+    for finding in result.remaining:
+        print(f"  left for a person: {finding}")
+    return 0
+
+
+def _fresh_transcription(docs: DocSet, out: Path) -> int:
     result = harvest(docs)
     problems = structural_errors(result.document)
     if problems:
         print(f"error: {docs.source}: the harvested document is not valid OpenAPI: {problems[0]}", file=sys.stderr)
         return 1
-    out: Path = args.out or get_vendor(args.vendor).upstream
     try:
         write_upstream(result, out)
     except OSError as exc:
@@ -131,7 +159,7 @@ def _read_spec(path: Path) -> dict[str, Any] | str:
 
 
 def _cmd_drift(args: argparse.Namespace) -> int:
-    docs = _load(args.source)
+    docs = _load(args)
     if isinstance(docs, int):
         return docs
     specs: list[tuple[str, dict[str, Any]]] = []
