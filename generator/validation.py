@@ -8,6 +8,7 @@ from typing import Any
 
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, oas30_format_checker
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from referencing.exceptions import Unresolvable
 
 from .overlay import pointer_to_jsonpath
 
@@ -62,7 +63,10 @@ def _resolve(document: dict[str, Any], node: Any) -> Any:
             return node
         target: Any = document
         for part in ref[2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
+            key = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, dict) or key not in target:
+                return node  # a dangling reference: structural validation reports it, examples are not checked
+            target = target[key]
         node = target
         seen += 1
     return node
@@ -153,7 +157,12 @@ def check_examples(document: dict[str, Any]) -> list[ExampleProblem]:
         root["components"] = components
         validator_cls: Any = OAS30WriteValidator if example.direction == "request" else OAS30ReadValidator
         validator = validator_cls(root, format_checker=oas30_format_checker)
-        errors = sorted(validator.iter_errors(example.value), key=lambda e: list(e.absolute_path))
+        try:
+            errors = sorted(validator.iter_errors(example.value), key=lambda e: list(e.absolute_path))
+        except Unresolvable as exc:
+            location = pointer_to_jsonpath(list(example.location))
+            problems.append(ExampleProblem(location, f"its schema has an unresolvable reference: {exc}"))
+            continue
         for error in errors[:3]:
             where = pointer_to_jsonpath(list(error.absolute_path)).replace("$", "value", 1)
             problems.append(ExampleProblem(pointer_to_jsonpath(list(example.location)), f"{where}: {error.message}"))

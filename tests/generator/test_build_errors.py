@@ -10,6 +10,7 @@ import pytest
 
 from generator._yamlio import write_yaml
 from generator.build import SpecBuildError, build_curated
+from generator.validation import check_examples
 from generator.vendors import Vendor
 
 UPSTREAM: dict[str, Any] = {
@@ -139,3 +140,17 @@ def test_house_rules_for_fix_descriptions(tmp_path: Path, action: dict[str, Any]
     vendor = _vendor(tmp_path, UPSTREAM, action)
     with pytest.raises(SpecBuildError, match=reason):
         build_curated(vendor)
+
+
+def test_examples_under_a_dangling_reference_are_reported_not_a_crash() -> None:
+    """A harvested document can reference a component the docs never define (a response header, a schema)."""
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/missing"}, "example": {"a": 1}}}
+    response = {"description": "x", "headers": {"X-Id": {"$ref": "#/components/headers/missing"}}, "content": content}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": response}}}},
+    }
+    [problem] = check_examples(document)
+    assert problem.location.endswith("['example']")
+    assert "unresolvable reference" in problem.reason
