@@ -1,4 +1,8 @@
-"""Generate ``generated/<package>/`` from a curated spec with a pinned openapi-python-client."""
+"""Generate ``generated/<package>/`` from a curated spec with a pinned openapi-python-client.
+
+Beside the models and endpoint modules, every package gets ``limits.py``: the spec's documented rate
+limits, usage limits and credit costs as typed constants (:mod:`generator.limits_module`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any
 
 from ._yamlio import load_document, write_yaml
 from .genview import build_view
+from .limits_module import limits_source
 from .packaging import GenerationError, check_version, differences, finish, rel, run, sha256, tidy
 from .vendors import PROJECT_ROOT, Vendor
 
@@ -20,7 +25,7 @@ __all__ = ["GenerationError", "auth_defaults", "check_generated", "generate", "g
 GENERATOR = "openapi-python-client"
 PINNED_VERSION = "0.29.1"
 TEMPLATES = PROJECT_ROOT / "generator" / "templates"
-_TRANSFORM_SOURCES = ("genview.py", "generate.py", "packaging.py")
+_TRANSFORM_SOURCES = ("genview.py", "generate.py", "packaging.py", "limits_module.py")
 
 
 def _tree_hash(root: Path) -> str:
@@ -122,6 +127,10 @@ def generate_into(vendor: Vendor, destination: Path, curated: Path | None = None
             ],
             cwd=work,
         )
+        limits = out / "limits.py"
+        if limits.exists():
+            raise GenerationError(f"{GENERATOR} wrote {vendor.package}/limits.py, the name the limits module needs")
+        limits.write_text(limits_source(document, rel(spec)), encoding="utf-8")
         tidy(out)
         header = _header(vendor, spec)
         for path in sorted(out.rglob("*.py")):

@@ -44,6 +44,7 @@ from amplemarket_api.api.searcher import search_people
 from amplemarket_api.api.sequences import add_leads, get_sequences
 from amplemarket_api.api.tasks import complete_task, get_tasks, get_tasks_statuses, get_tasks_types, skip_task
 from amplemarket_api.api.users import get_users
+from amplemarket_api.limits import RATE_LIMITS, USAGE_LIMITS
 from amplemarket_api.models import (
     AccountInfo,
     AddLeads,
@@ -101,12 +102,15 @@ from apicore.requests import Request, endpoint_request, link_request
 M = TypeVar("M")
 
 # --------------------------------------------------------------------------- documented limits
-#: Requests per minute (spec/amplemarket/openapi.yaml, info.x-rate-limit; fixes rate-limits-*).
-DEFAULT_LIMIT = Limit(500, 60.0)
-ROUTE_LIMITS = {"/people/search": Limit(300, 60.0), "/people/find": Limit(350, 60.0)}
-#: Items per request (fixes enrichment-batch-limit, the email validation usage limit, the add-leads guide).
+#: Requests per period as documented (amplemarket_api.limits, generated from the curated spec's info.x-rate-limit):
+#: ``default`` for every request, then one per route template.
+_RATES = {route: Limit(rate.requests, float(rate.period_seconds)) for route, rate in RATE_LIMITS.items()}
+DEFAULT_LIMIT: Limit | None = _RATES.pop("default", None)
+ROUTE_LIMITS: dict[str, Limit] = _RATES
+#: Items per request (the documented usage limit in amplemarket_api.limits, fix enrichment-batch-limit, the
+#: add-leads guide).
 MAX_ENRICHMENT_LEADS = 10_000
-MAX_EMAIL_VALIDATIONS = 100_000
+MAX_EMAIL_VALIDATIONS = USAGE_LIMITS["Max Email Validations"].limit
 MAX_LEAD_LIST_LEADS = 10_000
 MAX_SEQUENCE_LEADS = 250
 MAX_DATA_FIELDS = 50

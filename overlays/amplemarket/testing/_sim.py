@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from amplemarket_api.limits import CREDIT_COSTS, RATE_LIMITS, CreditCost
+from apicore.simulation import MINUTE, LoggedRequest, Reply, SimulatorBase
 from apicore.simulation import Faults as _BaseFaults
-from apicore.simulation import LoggedRequest, Reply, SimulatorBase
 
 from .._base import SETTINGS
 from ._data import Population
@@ -22,8 +23,27 @@ from ._spec import load_spec
 __all__ = ["DEFAULT_API_KEY", "Faults", "LoggedRequest", "Reply", "SimulatorCore"]
 
 DEFAULT_API_KEY = "sk-simulator-0000000000000000"
-_MINUTE = 60.0
-_DAY = 86_400.0
+
+#: The operations that charge credits, as keyed in ``amplemarket_api.limits.CREDIT_COSTS``.
+FIND = ("GET", "/people/find")
+ENRICH = ("POST", "/people/enrichment-requests")
+VALIDATE = ("POST", "/email-validations")
+#: The charging events (``CreditCost.event``) the simulator knows how to tell apart, per operation.
+PERSON_EVENTS = ("person_found", "email_revealed", "phone_number_revealed")
+VALIDATION_EVENTS = ("each_email",)
+
+
+def _per_minute(requests: int, period_seconds: int) -> int:
+    """A documented limit as requests per simulated minute, the core's window (rounded up: never stricter)."""
+    return math.ceil(requests * MINUTE / period_seconds)
+
+
+def _documented_limits() -> dict[str, int]:
+    """The core's limit table ("*" for every request, then per route) from the documented rate limits."""
+    return {
+        "*" if route == "default" else route: _per_minute(rate.requests, rate.period_seconds)
+        for route, rate in RATE_LIMITS.items()
+    }
 
 
 @dataclass
@@ -73,7 +93,7 @@ def _iso(moment: float) -> str:
 class SimulatorCore(SimulatorBase):
     """Answers requests; knows nothing about HTTP framing (the core's transports serve it)."""
 
-    default_limits: ClassVar[Mapping[str, int]] = {"*": 500, "/people/find": 350, "/people/search": 300}
+    default_limits: ClassVar[Mapping[str, int]] = _documented_limits()
     faults: Faults
 
     def __init__(
@@ -113,8 +133,7 @@ class SimulatorCore(SimulatorBase):
         self.faults.slow_next_reveals(slow_reveals)
         self._jobs: dict[str, _Job] = {}
         self._next_job = 1
-        self._charged: dict[int, float] = {}
-        self._revealed: set[tuple[int, str]] = set()
+        self._charged: dict[tuple[int, str, str], float] = {}  # (person, credit type, event) -> when
         self._exclusions: dict[str, dict[str, dict[str, Any]]] = {"domains": {}, "emails": {}}
         self._sequence_leads: dict[str, set[str]] = {}
         self._task_state: dict[str, str] = {}
@@ -128,28 +147,41 @@ class SimulatorCore(SimulatorBase):
     def error_body(self, status: int, code: str, detail: str, source: Mapping[str, str] | None) -> Any:
         return _error(status, code, detail, source=source).body
 
-    # ------------------------------------------------------------------ credits
-    def _charge(self, email: float = 0.0, phone: float = 0.0) -> Reply | None:
-        if self.credits["email"] < email or self.credits["phone"] < phone:
+    # ------------------------------------------------------------------ credits (amplemarket_api.limits)
+    def _charge(self, due: Mapping[str, float]) -> Reply | None:
+        """Take ``due`` (credit type -> amount) from the balances, or refuse with 402 and take nothing."""
+        if any(self.credits.get(kind, 0.0) < amount for kind, amount in due.items() if amount):
             return _error(402, "insufficient_credits", "The account does not have enough credits.")
-        self.credits["email"] -= email
-        self.credits["phone"] -= phone
+        for kind, amount in due.items():
+            if amount:
+                self.credits[kind] -= amount
         return None
 
-    def _person_cost(self, index: int, reveal_email: bool, reveal_phone: bool) -> tuple[float, float]:
-        email = 0.0 if self.now() - self._charged.get(index, -_DAY) < _DAY else 0.5
-        if reveal_email and (index, "email") not in self._revealed:
-            email += 1
-        phone = 1.0 if reveal_phone and (index, "phone") not in self._revealed else 0.0
-        return email, phone
+    def _person_costs(
+        self, operation: tuple[str, str], index: int, reveal_email: bool, reveal_phone: bool
+    ) -> list[CreditCost]:
+        """The documented costs of ``operation`` that are due for one person now."""
+        happened = {"person_found": True, "email_revealed": reveal_email, "phone_number_revealed": reveal_phone}
+        due = []
+        for cost in CREDIT_COSTS.get(operation, ()):
+            last = self._charged.get((index, cost.credit_type, cost.event))
+            if not happened.get(cost.event) or (last is not None and cost.once):
+                continue
+            if last is not None and cost.once_per_seconds is not None and self.now() - last < cost.once_per_seconds:
+                continue
+            due.append(cost)
+        return due
 
-    def _mark_charged(self, index: int, reveal_email: bool, reveal_phone: bool) -> None:
-        if self.now() - self._charged.get(index, -_DAY) >= _DAY:
-            self._charged[index] = self.now()
-        if reveal_email:
-            self._revealed.add((index, "email"))
-        if reveal_phone:
-            self._revealed.add((index, "phone"))
+    @staticmethod
+    def _total(costs: list[CreditCost], times: float = 1.0) -> dict[str, float]:
+        total: dict[str, float] = {}
+        for cost in costs:
+            total[cost.credit_type] = total.get(cost.credit_type, 0.0) + cost.credits * times
+        return total
+
+    def _mark_charged(self, index: int, costs: list[CreditCost]) -> None:
+        for cost in costs:
+            self._charged[(index, cost.credit_type, cost.event)] = self.now()
 
     # ------------------------------------------------------------------ paging helpers
     @staticmethod
@@ -195,11 +227,11 @@ class SimulatorCore(SimulatorBase):
             self.faults.slow_reveals -= 1
             retry = {"Retry-After": str(max(1, self._real(self.retry_after)))}
             return _error(408, "request_timeout", "Still revealing; try again later.", retry)
-        email, phone = self._person_cost(index, reveal_email, reveal_phone)
-        refused = self._charge(email, phone)
+        costs = self._person_costs(FIND, index, reveal_email, reveal_phone)
+        refused = self._charge(self._total(costs))
         if refused is not None:
             return refused
-        self._mark_charged(index, reveal_email, reveal_phone)
+        self._mark_charged(index, costs)
         return Reply(200, self.people.revealed(index, email=reveal_email, phones=reveal_phone))
 
     def _op_single_company_enrichment(self, params: dict[str, str], query: dict[str, list[str]], body: Any) -> Reply:
@@ -374,13 +406,12 @@ class SimulatorCore(SimulatorBase):
         self, params: dict[str, str], query: dict[str, list[str]], body: Any
     ) -> Reply:
         reveal_email, reveal_phone = bool(body.get("reveal_email")), bool(body.get("reveal_phone_numbers"))
-        email_cost = phone_cost = 0.0
+        costs: list[CreditCost] = []
         for lead in body["leads"]:
             index = self.people.find(lead)
             if index is not None:
-                email, phone = self._person_cost(index, reveal_email, reveal_phone)
-                email_cost, phone_cost = email_cost + email, phone_cost + phone
-        refused = self._charge(email_cost, phone_cost)
+                costs += self._person_costs(ENRICH, index, reveal_email, reveal_phone)
+        refused = self._charge(self._total(costs))
         if refused is not None:
             return refused
         job = self._new_job(
@@ -416,7 +447,8 @@ class SimulatorCore(SimulatorBase):
         self, params: dict[str, str], query: dict[str, list[str]], body: Any
     ) -> Reply:
         emails = body["emails"]
-        refused = self._charge(email=float(len(emails)))
+        each = [cost for cost in CREDIT_COSTS.get(VALIDATE, ()) if cost.event == "each_email"]
+        refused = self._charge(self._total(each, times=len(emails)))
         if refused is not None:
             return refused
         return self._job_reply(self._new_job("email", emails, {}), {}, status_code=202, poll=False)
