@@ -44,6 +44,7 @@ from ._facts import (
     OperationKey,
     collect,
 )
+from ._limits import LIMIT_FINDING_KINDS, compare_limits
 from ._markdown import METHODS
 from ._schemas import as_dict, as_list, coarse_type, compatible, example_problem, pointer, resolve, snake
 from ._specview import SpecOperation, SpecView, own_words
@@ -68,6 +69,7 @@ FINDING_KINDS: dict[str, str] = {
     "enum-value-no-longer-documented": "a value of a spec enum is listed by none of the docs that enumerate the member",
     "example-contradicts-spec": "a documented response example does not validate against the spec's response "
     "(an example the spec keeps verbatim is the docs' own contradiction, not drift)",
+    **LIMIT_FINDING_KINDS,
 }
 
 _LENIENT = {
@@ -208,6 +210,7 @@ class _Drift:
         self._compare_parameters()
         self._compare_examples()  # before objects: examples are evidence that a member is documented
         self._compare_objects()
+        self.findings.extend(compare_limits(self.docs, self.spec, self.spec_name))
         unique = sorted(dict.fromkeys(self.findings), key=_order)
         return DriftReport(self.spec_name, self.docs.source, unique, sorted(set(self.notes)))
 
@@ -675,12 +678,12 @@ def _tag_for(doc: DocOperation, spec: dict[str, Any]) -> str | None:
 
 
 def _order(finding: Finding) -> tuple[Any, ...]:
-    """Operations by path then method, then schemas by name; within a group, kinds in registry order."""
+    """The whole API first, then operations by path and method, then schemas by name; kinds in registry order."""
     if finding.operation:
         method, _, path = finding.operation.partition(" ")
-        group: tuple[Any, ...] = (0, path, METHODS.index(method.lower()) if method.lower() in METHODS else 99)
+        group: tuple[Any, ...] = (1, path, METHODS.index(method.lower()) if method.lower() in METHODS else 99)
     else:
-        group = (1, finding.schema or "", 0)
+        group = (2, finding.schema, 0) if finding.schema else (0, "", 0)
     kinds = list(FINDING_KINDS)
     return (*group, kinds.index(finding.kind) if finding.kind in kinds else 99, finding.message, finding.page)
 

@@ -33,7 +33,10 @@ class Finding:
 
     @property
     def group(self) -> str:
-        return f"operation {self.operation}" if self.operation else f"schema {self.schema}"
+        """``operation GET /x``, ``schema name``, or ``API`` for what concerns the whole API (its limits)."""
+        if self.operation:
+            return f"operation {self.operation}"
+        return f"schema {self.schema}" if self.schema else "API"
 
     def __str__(self) -> str:
         return f"{self.group}: {self.kind}: {self.message} ({self.page or 'no page'})"
