@@ -42,7 +42,7 @@ def _scratch(root: Path) -> Path:
     """A copy of what the pipeline reads and writes; the installed tools are linked, not copied."""
     for name in COPIED:
         shutil.copy2(ROOT / name, root / name)
-    for name in ("generator", "spec", "generated"):
+    for name in ("generator", "spec", "generated", "overlays"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in (".venv", "node_modules"):
         (root / name).symlink_to(ROOT / name, target_is_directory=True)
@@ -95,6 +95,9 @@ def _places(old: Any, new: Any, at: str = "") -> Iterator[str]:
     if isinstance(old, dict) and isinstance(new, dict):
         for key in dict.fromkeys([*old, *new]):
             yield from _places(old.get(key), new.get(key), f"{at}/{str(key).replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (before, after) in enumerate(zip(old, new, strict=True)):
+            yield from _places(before, after, f"{at}/{index}")
     else:
         yield at
 
@@ -332,6 +335,47 @@ def test_an_endpoint_page_removed_from_the_index(scenario: Scenario) -> None:
     assert "path /calls/dispositions removed without being deprecated first" in log
     assert "removed function amplemarket_api.api.calls.get_call_dispositions.sync" in log
     assert "remove operation GET /calls/dispositions" in log
+
+
+SEARCH_LIMIT = "| /people/search | 300/minute |"
+
+
+def _client_limits(root: Path) -> str:
+    """What a client built from the scratch project's packages (default settings) limits /people/search to."""
+    code = (
+        "from amplemarket import Amplemarket\n"
+        "limiter = Amplemarket(api_key='test-key').rate_limiter\n"
+        "print(limiter.routes['/people/search'].requests if limiter else 'no limiter')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{root / 'overlays'}{os.pathsep}{root / 'generated'}"}
+    done = subprocess.run(
+        [str(root / ".venv/bin/python"), "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_a_lowered_rate_limit_lowers_what_the_client_sends(scenario: Scenario) -> None:
+    run = scenario(("003_d50cae6f574d688e.txt", SEARCH_LIMIT, SEARCH_LIMIT.replace("300", "200")))
+    assert run.done.returncode == 0, run.done.stderr
+    requests = {"/info/x-rate-limit/~1people~1search/requests", "/paths/~1people~1search/post/x-rate-limit/requests"}
+    assert run.places(UPSTREAM) == requests
+    assert run.places(CURATED) == requests
+    assert run.generated() == {f"{PACKAGE}/limits.py"}
+    limits = (run.root / PACKAGE / "limits.py").read_text(encoding="utf-8")
+    assert '"/people/search": RateLimit(requests=200, period_seconds=60)' in limits
+    assert _client_limits(run.root) == "200"
+    assert "set info.x-rate-limit./people/search to 200" in run.changelog
+
+
+def test_a_changed_credit_cost_reaches_the_generated_table(scenario: Scenario) -> None:
+    found = "* 0.5 email credits when a person is found, charged at most once per 24 hours * 1 email credit"
+    run = scenario(("003_d50cae6f574d688e.txt", found, found.replace("0.5", "0.25", 1)))
+    assert run.done.returncode == 0, run.done.stderr
+    assert run.places(UPSTREAM) == {"/paths/~1people~1find/get/x-credit-cost/0/credits"}
+    assert run.places(CURATED) == {"/paths/~1people~1find/get/x-credit-cost/0/credits"}
+    assert run.generated() == {f"{PACKAGE}/limits.py"}
+    assert "CreditCost(credits=0.25" in (run.root / PACKAGE / "limits.py").read_text(encoding="utf-8")
+    assert "GET /people/find" in run.changelog
 
 
 # --------------------------------------------------------------------------- safe to run
