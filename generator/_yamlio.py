@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,9 @@ def dump_yaml(data: Any) -> str:
 def write_yaml(path: Path, data: Any, *, header: str = "") -> None:
     """Write ``data`` as YAML, preceded by ``header`` comment lines."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header + dump_yaml(data), encoding="utf-8")
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(header + dump_yaml(data), encoding="utf-8")
+    os.replace(partial, path)  # readers see the old file or the new one, never half of one
 
 
 def rewrite_yaml(path: Path, data: Any) -> None:
