@@ -17,7 +17,7 @@ PYTHON_API ?=
 DOCS ?=
 CHANGELOG ?=
 
-.PHONY: help install demo spec check-spec generate check-generated diff spec-diff harvest drift update-spec bench bench-diff lint format test record record-live serve ci clean
+.PHONY: help install demo spec check-spec generate check-generated diff spec-diff harvest drift update-spec docs-update bench bench-diff lint format test record record-live serve ci clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -73,6 +73,9 @@ drift: $(STAMP) ## Compare the vendor docs (DOCS as for harvest) with the upstre
 
 update-spec: $(STAMP) $(NODE_STAMP) ## Bring upstream up to date with DOCS, rebuild, regenerate, print the changelog (CHANGELOG=file); atomic
 	$(PY) -m generator update-spec $(DOCS) $(if $(VENDOR),--vendor $(VENDOR)) $(if $(CHANGELOG),--changelog $(CHANGELOG))
+
+docs-update: $(STAMP) $(NODE_STAMP) ## What the weekly workflow runs: update-spec on the live docs; on drift, commit to docs-update/<vendor> and open a PR (needs gh)
+	$(PY) tools/docs_update.py $(if $(VENDOR),--vendor $(VENDOR))
 
 bench: $(STAMP) ## Every benchmark against the simulator: prints a table, writes benchmarks/report.json (BENCH_ARGS=--quick)
 	$(PY) -m benchmarks $(BENCH_ARGS)

@@ -4,6 +4,8 @@ The format is told by content, not by file name: a JSON or YAML text whose top l
 OpenAPI document is a whole spec; a text that opens with a method line and a URL line is a
 readme.io reference page, read by :mod:`generator.docs._readme`; any other text is Markdown
 (one page, or many pages in the ``llms-full.txt`` layout), read by :mod:`generator.docs._markdown`.
+A URL whose server answers with an HTML page (``Content-Type: text/html``) is read as the text the
+page shows (:mod:`generator.docs._html`), the form of the vendor's HTML-rendered pages.
 Folders are read in sorted order so that every run sees the pages in the same order (precedence
 between pages depends on it).
 """
@@ -19,6 +21,7 @@ import httpx
 
 from .._yamlio import load_text
 from ..vendors import PROJECT_ROOT
+from ._html import html_to_text, is_html
 from ._markdown import parse_page, split_pages
 from ._readme import parse_readme_page
 from .model import DocsError, DocSet, Page
@@ -163,4 +166,6 @@ def _fetch(url: str) -> str:
         raise DocsError(f"{url}: HTTP {exc.response.status_code} {exc.response.reason_phrase}".rstrip()) from None
     except httpx.HTTPError as exc:
         raise DocsError(f"{url}: {exc or type(exc).__name__}") from None
+    if is_html(response.headers.get("content-type", "")):
+        return html_to_text(response.text)  # a rendered page: read the text it shows, not its markup
     return response.text
