@@ -100,7 +100,11 @@ def _update(vendor: Vendor, sources: list[str], *, lint: bool, out: TextIO) -> s
             generate(vendor)
         except GenerationError as exc:
             raise UpdateError(f"the client cannot be generated from the updated spec: {exc}", 1) from None
-    out.write(f"{docs.source}: {len(docs.pages)} pages read; {len(synced.applied)} differences from {upstream_name}\n")
+    pages, differences = len(docs.pages), len(synced.applied)
+    out.write(
+        f"{docs.source}: {pages} page{'' if pages == 1 else 's'} read; "
+        f"{differences} difference{'' if differences == 1 else 's'} from {upstream_name}\n"
+    )
     changelog = _changelog(vendor, old_text, text, old_api, synced, build, lint_lines)
     out.write("\n" + changelog)
     return changelog
