@@ -337,6 +337,44 @@ def test_an_endpoint_page_removed_from_the_index(scenario: Scenario) -> None:
     assert "remove operation GET /calls/dispositions" in log
 
 
+def test_a_field_removed_from_a_guide_table(scenario: Scenario) -> None:
+    row = "| `_errors` | array of errors | Contains the errors if the operation fails |"
+    run = scenario(("003_d50cae6f574d688e.txt", row + " ", ""))
+    assert run.done.returncode == 0, run.done.stderr
+    gone = "/components/schemas/response_email_validation_object/properties/_errors"
+    assert run.places(UPSTREAM) == {gone}
+    assert run.places(CURATED) == {gone}
+    assert run.generated() == {f"{PACKAGE}/models/email_validation.py"}
+    log = run.changelog
+    assert "removed field amplemarket_api.models.email_validation.EmailValidation.errors" in log
+    assert "remove field _errors from response_email_validation_object" in log
+
+
+def test_a_query_parameter_added_to_apollos_page(tmp_path: Path) -> None:
+    root = _scratch(_folder(tmp_path / "project"))
+    before = _tree(root, "spec", "generated")
+    docs = _docs(tmp_path / "docs", (APOLLO_PAGE,))
+    _edit(docs, APOLLO_PAGE, "\nResponses\n", "\nseniority\nstring\nOur words.\n\nExample: founder\n\nResponses\n")
+    done = _update(root, str(docs), "--vendor", "apollo", "--no-lint", "--changelog", str(tmp_path / "log.md"))
+    assert done.returncode == 0, done.stderr
+    changed = _changed(before, _tree(root, "spec", "generated"))
+    assert changed == {
+        "spec/apollo/upstream.yaml",
+        "spec/apollo/openapi.yaml",
+        "generated/apollo_api/api/people_enrichment/people_match.py",
+        "generated/apollo_api/manifest.json",
+    }
+    parameters = load_document(root / "spec/apollo/upstream.yaml")["paths"]["/api/v1/people/match"]["post"][
+        "parameters"
+    ]
+    assert parameters[-1] == {"name": "seniority", "in": "query", "schema": {"type": "string"}}
+    log = (tmp_path / "log.md").read_text(encoding="utf-8")
+    assert "add query parameter seniority to POST /api/v1/people/match" in log
+    assert "seniority" in (root / "generated/apollo_api/api/people_enrichment/people_match.py").read_text(
+        encoding="utf-8"
+    )
+
+
 SEARCH_LIMIT = "| /people/search | 300/minute |"
 
 
