@@ -51,8 +51,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._markdown import METHODS
+from ._markdown import METHODS, pipe_tables
 from ._schemas import as_dict, path_key, pointer
+from ._specview import SpecOperation, SpecView
 from .edits import Edit
 from .findings import Finding
 from .model import DocSet, Page
@@ -122,8 +123,6 @@ _FENCE_INFO = re.compile(
     r"(?P<path>/[^\s`]*)",
     re.I,
 )
-_SEPARATOR = re.compile(r"\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)?")
 _PATH = re.compile(r"/\S*")
 
 _CREDIT_LIST = re.compile(r"\bcredit\s+consumption\s*:", re.I)
@@ -311,7 +310,7 @@ def _read_rate_and_usage(found: DocLimits, page: Page, text: str) -> None:
         period = _period(default["unit"], default["every"])
         if period is not None:
             rates[DEFAULT] = RateLimit(int(_number(default["count"], default["mult"])), period)
-    for header, rows in _pipe_tables(text):
+    for _, header, rows in pipe_tables(text):
         if len(header) < 2 or "limit" not in header:
             continue
         at = header.index("limit")
@@ -346,42 +345,6 @@ def _merge(into: dict[str, Any], new: dict[str, Any], page: Page, what: str, not
             into[key] = value
         elif into[key] != value:
             notes.append(f"{page.url}: {what} {key} is {value}, but an earlier page says {into[key]} (kept)")
-
-
-def _pipe_tables(text: str) -> Iterator[tuple[list[str], list[list[str]]]]:
-    """Pipe tables, with newlines or collapsed onto one line: lower-case header cells and the rows' cells."""
-    for separator in _SEPARATOR.finditer(text):
-        columns = separator[0].count("|") - 1
-        start = separator.start()
-        for _ in range(columns + 1):
-            start = text.rfind("|", 0, start)
-            if start < 0:
-                break
-        if start < 0:
-            continue
-        header = text[start : separator.start()].split("|")[1:]
-        if len(header) != columns + 1 or header[-1].strip():
-            continue
-        yield [_cell(cell).lower() for cell in header[:-1]], list(_rows(text[separator.end() :], columns))
-
-
-def _rows(rest: str, columns: int) -> Iterator[list[str]]:
-    tokens = rest.split("|")
-    index = 0
-    while index + columns + 1 < len(tokens):
-        gap = tokens[index]
-        if gap.strip() or gap.count("\n") > 1:
-            return
-        cells = tokens[index + 1 : index + 1 + columns]
-        if any("\n" in cell for cell in cells):
-            return
-        yield [_cell(cell) for cell in cells]
-        index += columns + 1
-
-
-def _cell(cell: str) -> str:
-    cell = _LINK.sub(r"\1", cell)
-    return re.sub(r"\s+", " ", cell.replace("`", "").replace("\\", "").replace("**", "")).strip()
 
 
 def _number(count: str, multiplier: str | None = None) -> int | float:
@@ -504,28 +467,13 @@ def compare_limits(docs: DocSet, spec: dict[str, Any], spec_name: str) -> list[F
     return _Compare(read_limits(docs), spec, spec_name).run()
 
 
-@dataclass(frozen=True)
-class _SpecOperation:
-    method: str
-    path: str
-    operation: dict[str, Any]
-    pointer: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.method.upper()} {self.path}"
-
-
 class _Compare:
     def __init__(self, limits: DocLimits, spec: dict[str, Any], spec_name: str) -> None:
         self.limits = limits
         self.spec = spec
         self.spec_name = spec_name
         self.info = as_dict(spec.get("info"))
-        self.operations = [
-            _SpecOperation(method, path, operation, pointer("paths", path, method))
-            for method, path, operation in _spec_operations(spec)
-        ]
+        self.operations = list(SpecView(spec).operations.values())
         self.findings: list[Finding] = []
 
     def run(self) -> list[Finding]:
@@ -555,7 +503,7 @@ class _Compare:
         whole: _Setting = "replace" if name in self.info else "add"
         return Edit(whole, pointer("info", name), everything, summary)
 
-    def _on_path(self, path: str) -> list[_SpecOperation]:
+    def _on_path(self, path: str) -> list[SpecOperation]:
         return [op for op in self.operations if path_key(op.path) == path_key(path)]
 
     def _rate_limits(self) -> None:
@@ -677,7 +625,7 @@ class _Compare:
                 if page is not None:
                     self._undocumented_costs(op, current, at, page)
 
-    def _documented_costs(self, op: _SpecOperation, costs: tuple[CreditCost, ...], current: Any, at: str) -> None:
+    def _documented_costs(self, op: SpecOperation, costs: tuple[CreditCost, ...], current: Any, at: str) -> None:
         page = self.limits.credit_page(op.method, op.path)
         whole = [cost.as_spec() for cost in costs]
         structured = isinstance(current, list) and all(_cost_key(entry) for entry in current)
@@ -713,7 +661,7 @@ class _Compare:
                 subject = f"credit cost {key[0]} {key[1]}" if key else f"credit cost {position}"
                 self._add("credit-cost-no-longer-documented", message, page, subject, [edit], op.label)
 
-    def _undocumented_costs(self, op: _SpecOperation, current: Any, at: str, page: str) -> None:
+    def _undocumented_costs(self, op: SpecOperation, current: Any, at: str, page: str) -> None:
         edit = Edit("remove", at, summary=f"drop {CREDIT_COST} of {op.label}")
         entries = current if isinstance(current, list) and current else [current]
         for position, entry in enumerate(entries):
@@ -750,7 +698,7 @@ def _show_rate(value: Any) -> str:
     return "nothing" if value is None else repr(value)
 
 
-def _show_rate_ops(operations: list[_SpecOperation]) -> str:
+def _show_rate_ops(operations: list[SpecOperation]) -> str:
     return "; ".join(f"{_show_rate(op.operation.get(RATE_LIMIT))} on {op.label}" for op in operations)
 
 

@@ -29,7 +29,7 @@ from .._yamlio import load_text
 from ._schemas import repair_json
 from .model import FieldRow, FieldTable, Fragment, IndexLine, Page, RequestLine, ResponseExample
 
-__all__ = ["METHODS", "object_name", "parse_page", "short_heading", "split_pages"]
+__all__ = ["METHODS", "object_name", "parse_page", "pipe_tables", "short_heading", "split_pages"]
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _METHOD_ALT = "|".join(METHODS)
@@ -239,8 +239,11 @@ def _clean(cell: str) -> str:
     return re.sub(r"\s+", " ", cell.replace("`", "").replace("\\", "").replace("**", "")).strip()
 
 
-def _tables(body: str, headings: _Headings) -> Iterator[tuple[str, FieldTable]]:
-    """Pipe tables with newlines, or collapsed onto one line (cells regrouped by the column count)."""
+def pipe_tables(body: str) -> Iterator[tuple[int, list[str], list[list[str]]]]:
+    """Pipe tables with newlines, or collapsed onto one line (cells regrouped by the column count).
+
+    Yields each table's position, its header cells (clean, lower case) and its rows' cells (clean).
+    """
     for separator in _SEPARATOR.finditer(body):
         columns = separator[0].count("|") - 1
         start = separator.start()
@@ -254,7 +257,12 @@ def _tables(body: str, headings: _Headings) -> Iterator[tuple[str, FieldTable]]:
         if len(header_parts) != columns + 1 or header_parts[-1].strip():
             continue
         header = [_clean(part).lower() for part in header_parts[:-1]]
-        rows = list(_table_rows(body[separator.end() :], columns))
+        yield start, header, [[_clean(cell) for cell in row] for row in _table_rows(body[separator.end() :], columns)]
+
+
+def _tables(body: str, headings: _Headings) -> Iterator[tuple[str, FieldTable]]:
+    """The field and parameter tables among the page's pipe tables."""
+    for start, header, rows in pipe_tables(body):
         classified = _classify(header, headings.before(start))
         if classified is None or not rows:
             continue
@@ -297,7 +305,6 @@ def _table(heading: str, header: list[str], rows: list[list[str]], position: int
     required_at = _column(header, _REQUIRED_HEADERS)
     parsed: list[FieldRow] = []
     for cells in rows:
-        cells = [_clean(cell) for cell in cells]
         name = cells[0]
         description = cells[description_at] if description_at is not None else ""
         if not name and parsed:  # a continuation row: more description for the row above
