@@ -26,7 +26,7 @@ from ._schemas import (
     schema_name,
     table_type_schema,
 )
-from .model import DocSet, FieldTable, Page, RequestLine
+from .model import DocSet, FieldRow, FieldTable, Page, RequestLine
 
 __all__ = [
     "KIND_LABELS",
@@ -346,7 +346,7 @@ def _guide_facts(facts: Facts, page: Page, known: list[str]) -> None:
                     key=key,
                     name=row.name,
                     location=location,
-                    schema=table_type_schema(row.type),
+                    schema=_row_schema(row),
                     page_url=page.url,
                     kind="table",
                     exhaustive=True,
@@ -393,10 +393,16 @@ def _bind(table: FieldTable, page: Page, lines: list[RequestLine], known: list[s
     return None
 
 
+def _row_schema(row: FieldRow) -> dict[str, Any] | None:
+    """A table row's type as a schema; the values listed under a string row are its enumeration."""
+    schema = table_type_schema(row.type)
+    if schema is not None and row.values and schema.get("type") == "string":
+        schema["enum"] = list(row.values)
+    return schema
+
+
 def _table_object(table: FieldTable, page: Page) -> DocObject:
-    fields = {
-        row.name: DocField(row.name, table_type_schema(row.type), row.type, row.description) for row in table.rows
-    }
+    fields = {row.name: DocField(row.name, _row_schema(row), row.type, row.description) for row in table.rows}
     return DocObject(
         schema_name=schema_name(table.object_name) if table.object_name else None,
         object_name=table.object_name,

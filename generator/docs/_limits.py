@@ -51,7 +51,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._markdown import METHODS, pipe_tables
+from ._markdown import METHODS, clean_cell, pipe_tables
 from ._schemas import as_dict, path_key, pointer
 from ._specview import SpecOperation, SpecView
 from .edits import Edit
@@ -310,7 +310,8 @@ def _read_rate_and_usage(found: DocLimits, page: Page, text: str) -> None:
         period = _period(default["unit"], default["every"])
         if period is not None:
             rates[DEFAULT] = RateLimit(int(_number(default["count"], default["mult"])), period)
-    for _, header, rows in pipe_tables(text):
+    for _, header, raw_rows in pipe_tables(text):
+        rows = [[clean_cell(cell) for cell in row] for row in raw_rows]
         if len(header) < 2 or "limit" not in header:
             continue
         at = header.index("limit")

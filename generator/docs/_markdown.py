@@ -29,7 +29,7 @@ from .._yamlio import load_text
 from ._schemas import repair_json
 from .model import FieldRow, FieldTable, Fragment, IndexLine, Page, RequestLine, ResponseExample
 
-__all__ = ["METHODS", "object_name", "parse_page", "pipe_tables", "short_heading", "split_pages"]
+__all__ = ["METHODS", "clean_cell", "object_name", "parse_page", "pipe_tables", "short_heading", "split_pages"]
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _METHOD_ALT = "|".join(METHODS)
@@ -52,6 +52,7 @@ _STATUS = re.compile(r"(?<![\w/])HTTP/\d(?:\.\d)?[ \t]+(?P<status>[1-5]\d\d)\b")
 _HEADER_FIELD = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]*):[ \t]+(?P<value>\S+)")
 _FENCE = re.compile(r"```")
 
+_LISTED_VALUE = re.compile(r"^\s*`([^`\s]+)`\s*:")
 _SEPARATOR = re.compile(r"\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+")
 _MD_HEADING = re.compile(r"(?:^|(?<=\s))(?P<marks>#{1,6})[ \t]+(?=\S)", re.M)
 _BOLD_LINE = re.compile(r"^[ \t]*\*\*(?P<text>[^*\n]+?)\*\*[ \t]*:?[ \t]*$", re.M)
@@ -233,7 +234,7 @@ class _Headings:
 # --------------------------------------------------------------------------- Markdown tables
 
 
-def _clean(cell: str) -> str:
+def clean_cell(cell: str) -> str:
     """Table cell text without Markdown decoration: links, backticks, escapes, bold."""
     cell = _LINK.sub(r"\1", cell)
     return re.sub(r"\s+", " ", cell.replace("`", "").replace("\\", "").replace("**", "")).strip()
@@ -242,7 +243,7 @@ def _clean(cell: str) -> str:
 def pipe_tables(body: str) -> Iterator[tuple[int, list[str], list[list[str]]]]:
     """Pipe tables with newlines, or collapsed onto one line (cells regrouped by the column count).
 
-    Yields each table's position, its header cells (clean, lower case) and its rows' cells (clean).
+    Yields each table's position, its header cells (clean, lower case) and its rows' cells as written.
     """
     for separator in _SEPARATOR.finditer(body):
         columns = separator[0].count("|") - 1
@@ -256,8 +257,8 @@ def pipe_tables(body: str) -> Iterator[tuple[int, list[str], list[list[str]]]]:
         header_parts = body[start : separator.start()].split("|")[1:]
         if len(header_parts) != columns + 1 or header_parts[-1].strip():
             continue
-        header = [_clean(part).lower() for part in header_parts[:-1]]
-        yield start, header, [[_clean(cell) for cell in row] for row in _table_rows(body[separator.end() :], columns)]
+        header = [clean_cell(part).lower() for part in header_parts[:-1]]
+        yield start, header, list(_table_rows(body[separator.end() :], columns))
 
 
 def _tables(body: str, headings: _Headings) -> Iterator[tuple[str, FieldTable]]:
@@ -304,12 +305,18 @@ def _table(heading: str, header: list[str], rows: list[list[str]], position: int
     description_at = _column(header, _DESCRIPTION_HEADERS)
     required_at = _column(header, _REQUIRED_HEADERS)
     parsed: list[FieldRow] = []
-    for cells in rows:
+    for raw in rows:
+        cells = [clean_cell(cell) for cell in raw]
         name = cells[0]
         description = cells[description_at] if description_at is not None else ""
-        if not name and parsed:  # a continuation row: more description for the row above
+        if not name and parsed:  # a continuation row: more description for the row above, maybe a value
             last = parsed[-1]
-            parsed[-1] = FieldRow(last.name, last.type, f"{last.description} {description}".strip(), last.required)
+            value = _LISTED_VALUE.match(raw[description_at]) if description_at is not None else None
+            parsed[-1] = replace(
+                last,
+                description=f"{last.description} {description}".strip(),
+                values=(*last.values, value[1]) if value else last.values,
+            )
             continue
         if not re.fullmatch(r"[A-Za-z_$@][\w.\[\]$@-]*", name):
             continue
@@ -387,14 +394,14 @@ def _bullet_tables(body: str, headings: _Headings) -> Iterator[FieldTable]:
     """``* `code` (string) - explanation`` lists, one table per heading."""
     groups: dict[tuple[int, str], list[FieldRow]] = {}
     for match in _BULLET.finditer(body):
-        parts = [_clean(part) for part in match["type"].split(",")]
+        parts = [clean_cell(part) for part in match["type"].split(",")]
         if not parts or not _TYPE_WORD.match(parts[0]):
             continue
         flags = {part.lower() for part in parts[1:]}
         required = True if flags & {"mandatory", "required"} else False if "optional" in flags else None
         heading_index = bisect.bisect_left(headings.starts, match.start()) - 1
         key = (heading_index, headings.before(match.start()))
-        groups.setdefault(key, []).append(FieldRow(match["name"], parts[0], _clean(match["desc"]), required))
+        groups.setdefault(key, []).append(FieldRow(match["name"], parts[0], clean_cell(match["desc"]), required))
     for (index, heading), rows in groups.items():
         position = headings.starts[index] if index >= 0 else 0
         yield FieldTable(heading, tuple(rows), object_name(heading), position)

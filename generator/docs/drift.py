@@ -414,8 +414,9 @@ class _Drift:
                 continue
             page = page or url
             for value in doc_values:
-                if value not in listed:
-                    listed.append(value)
+                if value in listed:
+                    continue  # reported for the best source that lists it
+                listed.append(value)
                 if value not in values:
                     self._add(
                         "enum-value-missing-from-spec",

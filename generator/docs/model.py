@@ -54,6 +54,8 @@ class FieldRow:
     type: str
     description: str = ""
     required: bool | None = None
+    #: Values listed in continuation rows (```queued`: not started yet``): the members of an enumeration.
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -278,6 +278,18 @@ def test_an_enum_value_added(scenario: Scenario) -> None:
     assert "add enum value 'pending' to status" in run.changelog
 
 
+def test_an_enum_value_added_to_a_guide_table(scenario: Scenario) -> None:
+    canceled = "`canceled`: The validation operation terminated due to being canceled | | `shared`"
+    paused = canceled.replace(" | | `shared`", " | | | | `paused`: The list is on hold | | `shared`")
+    run = scenario(("003_d50cae6f574d688e.txt", canceled, paused))
+    assert run.done.returncode == 0, run.done.stderr
+    enum = "/components/schemas/response_lead_list_object/properties/status/enum"
+    assert run.places(UPSTREAM) == {enum}
+    status = load_document(run.root / UPSTREAM)["components"]["schemas"]["response_lead_list_object"]["properties"]
+    assert status["status"]["enum"] == ["queued", "processing", "completed", "canceled", "paused"]
+    assert "add enum value 'paused' to status" in run.changelog
+
+
 def test_a_type_changed_in_a_guide_table(scenario: Scenario) -> None:
     run = scenario(
         (
