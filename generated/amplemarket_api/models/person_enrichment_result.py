@@ -29,10 +29,10 @@ class PersonEnrichmentResult:
     company_name: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
     title: None | str | Unset = UNSET
-    result: None | Person | Unset = UNSET
-    """ The enriched person; null when the lead was not found or was removed for privacy reasons. """
     linkedin_id: None | str | Unset = UNSET
     """ LinkedIn identifier echoed from the input, as one rendering of the guide names it; prefer linkedin_url. """
+    result: None | Person | Unset = UNSET
+    """ The enriched person; null when the lead was not found or was removed for privacy reasons. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +88,12 @@ class PersonEnrichmentResult:
         else:
             title = self.title
 
+        linkedin_id: None | str | Unset
+        if isinstance(self.linkedin_id, Unset):
+            linkedin_id = UNSET
+        else:
+            linkedin_id = self.linkedin_id
+
         result: dict[str, Any] | None | Unset
         if isinstance(self.result, Unset):
             result = UNSET
@@ -95,12 +101,6 @@ class PersonEnrichmentResult:
             result = self.result.to_dict()
         else:
             result = self.result
-
-        linkedin_id: None | str | Unset
-        if isinstance(self.linkedin_id, Unset):
-            linkedin_id = UNSET
-        else:
-            linkedin_id = self.linkedin_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -121,10 +121,10 @@ class PersonEnrichmentResult:
             field_dict["name"] = name
         if title is not UNSET:
             field_dict["title"] = title
-        if result is not UNSET:
-            field_dict["result"] = result
         if linkedin_id is not UNSET:
             field_dict["linkedin_id"] = linkedin_id
+        if result is not UNSET:
+            field_dict["result"] = result
 
         return field_dict
 
@@ -214,6 +214,15 @@ class PersonEnrichmentResult:
 
         title = _parse_title(d.pop("title", UNSET))
 
+        def _parse_linkedin_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        linkedin_id = _parse_linkedin_id(d.pop("linkedin_id", UNSET))
+
         def _parse_result(data: object) -> None | Person | Unset:
             if data is None:
                 return data
@@ -231,15 +240,6 @@ class PersonEnrichmentResult:
 
         result = _parse_result(d.pop("result", UNSET))
 
-        def _parse_linkedin_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        linkedin_id = _parse_linkedin_id(d.pop("linkedin_id", UNSET))
-
         _instance = cls(
             id=id,
             status=status,
@@ -249,8 +249,8 @@ class PersonEnrichmentResult:
             company_name=company_name,
             name=name,
             title=title,
-            result=result,
             linkedin_id=linkedin_id,
+            result=result,
         )
 
         _instance.additional_properties = d
