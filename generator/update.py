@@ -106,6 +106,12 @@ def _update(vendor: Vendor, sources: list[str], *, lint: bool, out: TextIO) -> s
         f"{differences} difference{'' if differences == 1 else 's'} from {upstream_name}\n"
     )
     changelog = _changelog(vendor, old_text, text, old_api, synced, build, lint_lines)
+    if not docs.lists_every_operation and any(edit.op == "remove" for edit in synced.edits):
+        out.write(
+            "note: these docs list no index of every operation, so they may be only part of what the spec is "
+            "built from; the removals below come from them alone. Check them, or pass every page the spec is "
+            f"built from (the default: {_rel(vendor, vendor.docs_sources)}).\n"
+        )
     out.write("\n" + changelog)
     return changelog
 

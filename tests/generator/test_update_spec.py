@@ -431,6 +431,16 @@ def test_a_changed_credit_cost_reaches_the_generated_table(scenario: Scenario) -
 # --------------------------------------------------------------------------- safe to run
 
 
+def test_a_partial_set_of_pages_warns_that_its_removals_come_from_those_pages_alone(tmp_path: Path) -> None:
+    """Only the Markdown guide: fields other pages document (logo_url, from the flattened docs) look gone."""
+    root = _scratch(_folder(tmp_path / "project"))
+    docs = _docs(tmp_path / "docs", (AMPLEMARKET_PAGES[0],))
+    done = _update(root, str(docs), "--no-lint", "--changelog", str(tmp_path / "log.md"))
+    assert done.returncode == 0, done.stderr
+    assert "note: these docs list no index of every operation" in done.stdout
+    assert "remove field logo_url from response_person_object" in (tmp_path / "log.md").read_text(encoding="utf-8")
+
+
 def test_a_failed_build_leaves_spec_and_generated_as_they_were(tmp_path: Path) -> None:
     """A docs edit lands in upstream.yaml, then the curated build fails: everything is put back."""
     root = _scratch(_folder(tmp_path / "project"))
