@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from .loader import Node, Spec, pointer_text
@@ -63,14 +64,16 @@ class Operation:
     parameters: dict[tuple[str, str], tuple[dict[str, Any], str]]
     path_item: dict[str, Any]
     base: str  # the document the operation is written in (a path item may be a $ref to another file)
+    section: Literal["paths", "webhooks"] = "paths"  # for a webhook, ``path`` is the webhook's name
 
     @property
     def key(self) -> str:
-        return f"{self.method.upper()} {self.path}"
+        prefix = "WEBHOOK " if self.section == "webhooks" else ""
+        return f"{prefix}{self.method.upper()} {self.path}"
 
     @property
     def pointer(self) -> tuple[str, ...]:
-        return ("paths", self.path, self.method)
+        return (self.section, self.path, self.method)
 
 
 @dataclass
@@ -83,6 +86,7 @@ class Differ:
     schema_cache: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict)
     facts_cache: dict[tuple[str, int, str], tuple[Any, Any]] = field(default_factory=dict)
     local_cache: dict[tuple[int, int, str], Any] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)  # for the sunset rules; fixed by tests
 
     def emit(
         self,
@@ -103,10 +107,11 @@ class Differ:
         spec = self.spec(side)
         return spec.deref(node, base or spec.root_name)
 
-    def operations(self, side: Side) -> dict[str, Operation]:
+    def operations(self, side: Side, section: Literal["paths", "webhooks"] = "paths") -> dict[str, Operation]:
+        """The operations of ``paths`` (or of an OpenAPI 3.1 document's ``webhooks``), by ``Operation.key``."""
         spec = self.spec(side)
         found: dict[str, Operation] = {}
-        for path, raw_item in (spec.document.get("paths") or {}).items():
+        for path, raw_item in (spec.document.get(section) or {}).items():
             item, base, _ = spec.deref(raw_item, spec.root_name)
             if not isinstance(item, dict):
                 continue
@@ -117,7 +122,7 @@ class Differ:
                     continue
                 parameters = dict(shared)
                 parameters.update(self._parameters(spec, node.get("parameters"), base))
-                operation = Operation(method, str(path), node, parameters, item, base)
+                operation = Operation(method, str(path), node, parameters, item, base, section)
                 found[operation.key] = operation
         return found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,17 +42,50 @@ class ApiChangeLike(Protocol):
 
 @dataclass
 class Report:
-    """Everything one diff found."""
+    """Everything one diff found.
+
+    With the generated Python API (``api``), each wire change is linked to the Python API changes it
+    causes (``impact``), and its level is the worse of its rule's (the wire level) and theirs
+    (``level``): renaming a response property is WARN on the wire but removes a generated attribute,
+    which is ERR.  The counts, ``--fail-on`` and every format use that level and show both.  Python
+    API changes no wire change accounts for are counted on their own.
+    """
 
     old: Spec
     new: Spec
     changes: list[Change]
     api: Sequence[ApiChangeLike] = field(default_factory=list)
+    impacts: list[tuple[ApiChangeLike, ...]] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.impacts = [tuple(_linked(self, change)) for change in self.changes] if self.api else []
+        if self.impacts:
+            order = sorted(range(len(self.changes)), key=lambda i: LEVELS.index(self.level(i)))
+            self.changes = [self.changes[i] for i in order]
+            self.impacts = [self.impacts[i] for i in order]
+
+    def impact(self, index: int) -> tuple[ApiChangeLike, ...]:
+        """The Python API changes that wire change ``index`` causes."""
+        return self.impacts[index] if self.impacts else ()
+
+    def level(self, index: int) -> Level:
+        """Change ``index``'s level: its rule's, raised to the worst of its Python API impact."""
+        wire = self.changes[index].level
+        levels = [wire, *(c.level for c in self.impact(index) if c.level in LEVELS)]
+        return min(levels, key=LEVELS.index)
+
+    def escalated(self, index: int) -> bool:
+        return self.level(index) != self.changes[index].level
+
+    def unlinked_api(self) -> list[ApiChangeLike]:
+        """Python API changes that no wire change accounts for."""
+        linked = {id(c) for impact in self.impacts for c in impact}
+        return [c for c in self.api if id(c) not in linked]
 
     def counts(self) -> Counter[str]:
         counts: Counter[str] = Counter(dict.fromkeys(LEVELS, 0))
-        counts.update(change.level for change in self.changes)
-        counts.update(change.level for change in self.api)
+        counts.update(self.level(index) for index in range(len(self.changes)))
+        counts.update(change.level for change in self.unlinked_api())
         return counts
 
     def fails(self, threshold: Level | None) -> bool:
@@ -71,6 +105,88 @@ def _api_line(change: ApiChangeLike) -> str:
     return text + (f" ({change.note})" if change.note else "")
 
 
+# ----------------------------------------------------------------------------------------------------------------------
+# Linking wire changes to the Python API changes they cause.  The generated names follow the spec's names:
+# a property ``fooBar`` is the field ``foo_bar``, an operation ``listItems`` the module ``.../list_items.py``,
+# a parameter ``q`` the keyword ``q``, a schema ``Item`` the module ``models/item.py``.
+
+_PROPERTY = re.compile(r" property (?P<path>\S+)$")
+
+
+def _snake(name: str) -> str:
+    """openapi-python-client's Python name for a spec name (``fooBar``, ``foo-bar`` -> ``foo_bar``)."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name))
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
+    return re.sub(r"[^a-zA-Z0-9]+", "_", text).strip("_").lower()
+
+
+def _operation_ids(report: Report, change: Change) -> list[str]:
+    """operationIds of the operation(s) a change is about, in either spec (an operationId may be what changed)."""
+    items: list[Any] = []
+    for spec in (report.old, report.new):
+        paths = spec.document.get("paths") or {}
+        if change.operation and not change.operation.startswith("WEBHOOK "):
+            method, _, path = change.operation.partition(" ")
+            items.append((paths.get(path) or {}).get(method.lower()))
+        elif change.operation is None and "path" in change.params:
+            items += list((paths.get(change.params["path"]) or {}).values())
+    found = [str(item["operationId"]) for item in items if isinstance(item, dict) and item.get("operationId")]
+    return list(dict.fromkeys(found))
+
+
+def _kind(change: Change) -> str:
+    words = set(change.id.split("-"))
+    return "removed" if "removed" in words else "added" if "added" in words or "new" in words else "changed"
+
+
+def _linked(report: Report, change: Change) -> list[ApiChangeLike]:
+    """The Python API changes ``change`` probably causes, matched by the generated names."""
+    where = change.params.get("where")
+    match = _PROPERTY.search(where) if isinstance(where, str) else None
+    if match:  # a property of a body: the field of that name
+        name = _snake(match["path"].split(".")[-1].replace("[]", ""))
+        kind = _kind(change)
+        return [
+            c
+            for c in report.api
+            if c.what == "field" and c.kind == kind and c.symbol.rsplit(".", 1)[-1] == name and name
+        ]
+    modules = [f".{_snake(op_id)}." for op_id in _operation_ids(report, change)]
+    if change.rule.family == "parameters" and "name" in change.params:  # a keyword of the operation's functions
+        keyword = re.compile(rf"\bparameter {re.escape(_snake(change.params['name']))}\b")
+        return [
+            c
+            for c in report.api
+            if c.what in ("function", "method")
+            and any(m in c.symbol for m in modules)
+            and _about_keyword(c.note or "", keyword)
+        ]
+    if change.rule.family == "endpoints" and _kind(change) != "added":
+        return [c for c in report.api if c.kind == "removed" and any(m in c.symbol for m in modules)]
+    if change.id == "api-schema-removed" and "name" in change.params:
+        module = f".models.{_snake(change.params['name'])}."
+        return [c for c in report.api if c.kind == "removed" and c.what == "class" and module in c.symbol]
+    return []
+
+
+def _about_keyword(note: str, keyword: re.Pattern[str]) -> bool:
+    """Whether a function's change note says something about the keyword that can break a caller.
+
+    A new optional keyword breaks nobody, and the function's level may come from another of its keywords.
+    """
+    reasons = [reason for reason in note.split("; ") if keyword.search(reason)]
+    return any(not reason.startswith("new optional") for reason in reasons)
+
+
+def _impact_line(change: ApiChangeLike) -> str:
+    """One Python API change in a few words: its level, what happened to which name, and why."""
+    return f"{change.level} {change.kind} {change.what} {change.symbol}" + (f" ({change.note})" if change.note else "")
+
+
+def _impact_text(impact: Sequence[ApiChangeLike]) -> str:
+    return "; ".join(_impact_line(c) for c in impact)
+
+
 def _api_fingerprint(change: ApiChangeLike) -> str:
     return hashlib.sha256(f"python-api\0{change.kind}\0{change.what}\0{change.symbol}".encode()).hexdigest()[:16]
 
@@ -82,9 +198,12 @@ def _summary(counts: Counter[str]) -> str:
 
 def render_text(report: Report) -> str:
     lines = [f"{report.old.label} -> {report.new.label}", _summary(report.counts())]
-    for change in report.changes:
+    for index, change in enumerate(report.changes):
         op = f"{change.operation}  " if change.operation else ""
-        lines.append(f"{change.level:<4} {change.id:<44} {op}{change.message}")
+        lines.append(f"{report.level(index):<4} {change.id:<44} {op}{change.message}")
+        if report.escalated(index):
+            lines.append(f"     {'':<44} wire level {change.level}; {report.level(index)} in the generated Python API:")
+        lines += [f"     {'':<44}   {_impact_line(c)}" for c in report.impact(index)]
     if report.api:
         lines.append("generated Python API:")
         lines += [f"{change.level:<4} {_api_line(change)}" for change in report.api]
@@ -109,13 +228,23 @@ def render_markdown(report: Report) -> str:
     if not report.changes and not report.api:
         return "\n".join([*lines, "No changes.", ""])
     for level in LEVELS:
-        chosen = [c for c in report.changes if c.level == level]
+        chosen = [i for i, _ in enumerate(report.changes) if report.level(i) == level]
         if not chosen:
             continue
         table = ["| Operation | Change | Rule |", "|---|---|---|"]
-        table += [
-            f"| {'`' + c.operation + '`' if c.operation else '(API)'} | {_cell(c.message)} | `{c.id}` |" for c in chosen
-        ]
+        if report.api:
+            table = ["| Operation | Change | Rule (wire level) | Python API impact |", "|---|---|---|---|"]
+        for i in chosen:
+            c = report.changes[i]
+            row = f"| {'`' + c.operation + '`' if c.operation else '(API)'} | {_cell(c.message)} | `{c.id}`"
+            if report.api:
+                escalated = f" → **{report.level(i)}** in Python" if report.escalated(i) else ""
+                impact = "<br>".join(
+                    f"**{a.level}** {a.kind} {a.what} `{a.symbol}`" + (f" ({_cell(a.note)})" if a.note else "")
+                    for a in report.impact(i)
+                )
+                row += f" ({c.level}{escalated}) | {impact}"
+            table.append(row + " |")
         if level == "INFO":
             lines += [
                 f"<details><summary>{_HEADINGS[level]} ({len(chosen)})</summary>",
@@ -136,6 +265,10 @@ def render_markdown(report: Report) -> str:
 
 def render_json(report: Report) -> str:
     counts = report.counts()
+    causes: dict[int, list[str]] = {}
+    for index, change in enumerate(report.changes):
+        for api_change in report.impact(index):
+            causes.setdefault(id(api_change), []).append(change.fingerprint)
     data: dict[str, Any] = {
         "old": report.old.label,
         "new": report.new.label,
@@ -143,7 +276,9 @@ def render_json(report: Report) -> str:
         "changes": [
             {
                 "id": c.id,
-                "level": c.level,
+                "level": report.level(i),
+                "wire_level": c.level,
+                "python_api_impact": [_api_fingerprint(a) for a in report.impact(i)],
                 "direction": c.rule.direction,
                 "operation": c.operation,
                 "location": c.location,
@@ -152,7 +287,7 @@ def render_json(report: Report) -> str:
                 "params": {key: _jsonable(value) for key, value in c.params.items()},
                 "fingerprint": c.fingerprint,
             }
-            for c in report.changes
+            for i, c in enumerate(report.changes)
         ],
         "python_api": [
             {
@@ -164,6 +299,7 @@ def render_json(report: Report) -> str:
                 "new": c.new,
                 "note": c.note,
                 "fingerprint": _api_fingerprint(c),
+                "caused_by": causes.get(id(c), []),
             }
             for c in report.api
         ],
@@ -219,12 +355,16 @@ class _Lines:
 def render_github(report: Report) -> str:
     lines: list[str] = []
     finders = {"old": _Lines(report.old), "new": _Lines(report.new)}
-    for change in report.changes:
+    for index, change in enumerate(report.changes):
         spec = report.old if change.side == "old" else report.new
         line = finders[change.side].line(change.pointer)
         where = f"file={_escape(spec.root_name, prop=True)}" + (f",line={line}" if line else "")
         title = _escape(f"{change.id}" + (f" ({change.operation})" if change.operation else ""), prop=True)
-        lines.append(f"::{_ANNOTATION[change.level]} {where},title={title}::{_escape(change.message)}")
+        message = change.message
+        if report.impact(index):
+            escalated = f"; {report.level(index)} in the generated Python API" if report.escalated(index) else ""
+            message += f" (wire level {change.level}{escalated}: {_impact_text(report.impact(index))})"
+        lines.append(f"::{_ANNOTATION[report.level(index)]} {where},title={title}::{_escape(message)}")
     for api_change in report.api:
         title = _escape(f"python-api-{api_change.kind}", prop=True)
         lines.append(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import Differ, Operation
-from ..registry import Level, rule
-from .schemas import compare
+from ..registry import RULES, Level, rule
+from .schemas import BOUNDS, COMBINERS, compare, report_schema, rule_id, tightened
 
 F = __name__
 REQUEST_ONLY = "parameters are part of requests only; what a response carries in headers is the response-header family"
@@ -69,10 +69,53 @@ _SCHEMA_RULES = {
         "{location} parameter {name}: no longer restricted to a list of values",
     ),
 }
+for _bound, _keyword in BOUNDS.items():
+    for _change in ("increased", "decreased"):
+        _SCHEMA_RULES[f"{_bound}-{_change}"] = _rule(
+            f"request-parameter-{_bound}-{_change}",
+            "ERR" if tightened(_bound, _change) else "INFO",
+            f"{{location}} parameter {{name}}: {_keyword} {_change} from {{old}} to {{new}}",
+        )
+_SCHEMA_RULES["pattern-added"] = _rule(
+    "request-parameter-pattern-added", "ERR", "{location} parameter {name}: pattern {new!r} added"
+)
+_SCHEMA_RULES["pattern-changed"] = _rule(
+    "request-parameter-pattern-changed",
+    "ERR",
+    "{location} parameter {name}: pattern changed from {old!r} to {new!r}",
+    oasdiff_level="WARN",
+    why="whether one regular expression accepts all that another did is not decided here, so a changed "
+    "pattern is taken to reject values callers send today",
+)
+_SCHEMA_RULES["pattern-removed"] = _rule(
+    "request-parameter-pattern-removed", "INFO", "{location} parameter {name}: pattern {old!r} removed"
+)
+_SCHEMA_RULES["not-compared"] = _rule(
+    "request-parameter-not-compared", "INFO", "{location} parameter {name}: not compared: {reason}"
+)
+# Changes graded as for a request body, with the parameter named in place of the body.
+_LIKE_A_BODY = [
+    "const-changed",
+    "additional-properties-allowed",
+    "additional-properties-disallowed",
+    *(f"{name}-{change}" for name in COMBINERS for change in ("added", "removed")),
+]
+for _kind in _LIKE_A_BODY:
+    _body_rule = RULES[rule_id("request", f"body-{_kind}")]
+    _SCHEMA_RULES[_kind] = _rule(
+        f"request-parameter-{_kind}",
+        _body_rule.level,
+        _body_rule.message.replace("{where}", "{location} parameter {name}"),
+        why=_body_rule.why,
+    )
 DEFAULT_CHANGED = _rule(
     "request-parameter-default-value-changed",
-    "ERR",
+    "INFO",
     "{location} parameter {name}: default changed from {old} to {new}",
+    oasdiff_level="ERR",
+    why="no call and no parse breaks: the generated function sends what the caller passes, and a caller that "
+    "omits the parameter gets the server's new default, a change of behaviour to read about, as for request "
+    "properties",
 )
 
 
@@ -121,6 +164,12 @@ def check(differ: Differ, old: Operation, new: Operation) -> None:
         new_default = differ.deref("new", new_schema, new_base)[0].get("default") if new_schema else None
         if old_default != new_default and old_default is not None and new_default is not None:
             differ.emit(DEFAULT_CHANGED, old=old_default, new=new_default, **facts)
-        for delta in compare(differ, (old_schema, old_base), (new_schema, new_base), "request"):
+        deltas = compare(differ, (old_schema, old_base), (new_schema, new_base), "request")
+        for delta in deltas:
             if not delta.path and delta.kind in _SCHEMA_RULES:
                 differ.emit(_SCHEMA_RULES[delta.kind], **facts, **dict(delta.params))
+        # An object-valued parameter (style deepObject): changes inside it are request property changes.
+        inside = [delta for delta in deltas if delta.path]
+        report_schema(
+            differ, inside, direction="request", subject=f"{where} parameter {name}", operation=op, pointer=pointer
+        )
