@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import html
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from tests._loopback import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -89,32 +89,14 @@ def docs_server() -> Iterator[DocsServer]:
         for url, name in sources.items():
             served.pages[urlsplit(url).path] = _seed_page(name)
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            served.requested.append(self.path)
-            page = served.pages.get(self.path)
-            if page is None:
-                self.send_error(404)
-                return
-            self.send_response(page.status)
-            self.send_header("Content-Type", page.content_type)
-            self.send_header("Content-Length", str(len(page.body)))
-            self.end_headers()
-            self.wfile.write(page.body)
+    def answer(path: str) -> tuple[int, str, bytes] | None:
+        served.requested.append(path)
+        page = served.pages.get(path)
+        return None if page is None else (page.status, page.content_type, page.body)
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    served.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serve(answer) as url:
+        served.url = url
         yield served
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 # --------------------------------------------------------------------------- the scratch project

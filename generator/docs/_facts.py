@@ -11,6 +11,7 @@ table or request line, a response example, an index line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,12 +25,14 @@ from ._schemas import (
     path_key,
     resolve,
     schema_name,
+    snake,
     table_type_schema,
 )
 from .model import DocSet, FieldRow, FieldTable, Page, RequestLine
 
 __all__ = [
     "KIND_LABELS",
+    "LENIENT_RESPONSE",
     "RANK",
     "DocExample",
     "DocField",
@@ -40,6 +43,8 @@ __all__ = [
     "OperationKey",
     "collect",
     "json_media",
+    "operation_id",
+    "operations_of",
 ]
 
 OperationKey = tuple[str, str]  # (method, path_key(path))
@@ -144,6 +149,24 @@ class Facts:
     notes: list[str] = field(default_factory=list)
 
 
+LENIENT_RESPONSE = {
+    "description": "Not described in the documentation; any response is accepted.",
+    "content": {"application/json": {"schema": {}}},
+}
+
+
+def operation_id(op: DocOperation, given: Any = None) -> str:
+    """The operationId for a documented operation: its page's slug, else the id the docs give, else a name."""
+    slug = op.page.slug
+    if op.kind in {"fragment", "index"} and re.fullmatch(r"[a-z][a-z0-9_-]*", slug):
+        return slug.replace("-", "_")
+    if isinstance(given, str) and given:
+        return given
+    if op.kind in {"fragment", "index"}:
+        return snake(op.page.title) or snake(f"{op.method} {op.path}")
+    return snake(f"{op.method} {op.path}")
+
+
 def json_media(content: Any) -> dict[str, Any] | None:
     """The JSON media type object of a ``content`` map (``application/json`` or any ``+json``)."""
     if not isinstance(content, dict):
@@ -176,7 +199,8 @@ def collect(docs: DocSet, *, templates: Iterable[str] = ()) -> Facts:
 # --------------------------------------------------------------------------- OpenAPI documents
 
 
-def _operations(document: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any], list[Any]]]:
+def operations_of(document: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any], list[Any]]]:
+    """Every operation of an OpenAPI document: method, path, the operation and its path item's parameters."""
     paths = document.get("paths")
     if not isinstance(paths, dict):
         return
@@ -193,7 +217,7 @@ def _operations(document: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, 
 def _openapi_facts(
     facts: Facts, page: Page, document: dict[str, Any], kind: str, *, only: tuple[str, str] | None
 ) -> None:
-    for method, path, operation, shared in _operations(document):
+    for method, path, operation, shared in operations_of(document):
         if only is not None and (method, path_key(path)) != (only[0], path_key(only[1])):
             continue
         doc_op = DocOperation(method, path, page, kind, operation, document, str(operation.get("summary") or ""))

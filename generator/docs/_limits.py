@@ -47,10 +47,10 @@ What is reported as no longer documented, and when:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ._facts import operations_of
 from ._markdown import METHODS, clean_cell, pipe_tables
 from ._schemas import as_dict, path_key, pointer
 from ._specview import SpecOperation, SpecView
@@ -286,17 +286,8 @@ def read_limits(docs: DocSet) -> DocLimits:
 def _page_operations(page: Page) -> list[OperationKey]:
     keys = [(line.method, path_key(line.path)) for line in page.index_lines]
     keys += [(fragment.method, path_key(fragment.path)) for fragment in page.fragments]
-    keys += [(method, path_key(path)) for spec in page.specs for method, path, _ in _spec_operations(spec)]
+    keys += [(method, path_key(path)) for spec in page.specs for method, path, _, _ in operations_of(spec)]
     return list(dict.fromkeys(keys))
-
-
-def _spec_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for path, item in as_dict(document.get("paths")).items():
-        if isinstance(item, dict):
-            for method in METHODS:
-                operation = item.get(method)
-                if isinstance(operation, dict):
-                    yield method, str(path), operation
 
 
 # --------------------------------------------------------------------------- rate and usage limits
@@ -382,7 +373,7 @@ def _read_credit_costs(found: DocLimits, page: Page, text: str) -> None:
     if costs:
         sources.append((_page_operation_paths(page), costs))
     for document in [*page.specs, *(fragment.document for fragment in page.fragments)]:
-        for method, path, operation in _spec_operations(document):
+        for method, path, operation, _ in operations_of(document):
             described = _costs_in(str(operation.get("description") or ""))
             if described:
                 sources.append(([(method, path)], described))
@@ -405,7 +396,7 @@ def _read_credit_costs(found: DocLimits, page: Page, text: str) -> None:
 def _page_operation_paths(page: Page) -> list[OperationKey]:
     keys = [(line.method, line.path) for line in page.index_lines]
     keys += [(fragment.method, fragment.path) for fragment in page.fragments]
-    keys += [(method, path) for spec in page.specs for method, path, _ in _spec_operations(spec)]
+    keys += [(method, path) for spec in page.specs for method, path, _, _ in operations_of(spec)]
     if not keys:  # an embedded OpenAPI fence that did not parse (collapsed onto one line) still names its operation
         keys = [(m["method"].lower(), m["path"]) for m in _FENCE_INFO.finditer(page.text)]
     unique: dict[OperationKey, OperationKey] = {}

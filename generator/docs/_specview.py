@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._facts import json_media
-from ._markdown import METHODS
+from ._facts import json_media, operations_of
 from ._schemas import as_dict, as_list, path_key, pointer
 
 __all__ = ["SpecOperation", "SpecParameter", "SpecView", "own_words"]
@@ -123,25 +122,16 @@ class SpecView:
 
     def _operations(self) -> dict[OperationKey, SpecOperation]:
         found: dict[OperationKey, SpecOperation] = {}
-        for path, item in as_dict(self.spec.get("paths")).items():
-            if not isinstance(item, dict):
-                continue
-            for method in METHODS:
-                operation = item.get(method)
-                if isinstance(operation, dict):
-                    where = pointer("paths", str(path), method)
-                    found[(method, path_key(str(path)))] = self._operation(method, str(path), operation, where, item)
+        for method, path, operation, shared in operations_of(self.spec):
+            found[(method, path_key(path))] = self._operation(method, path, operation, shared)
         return found
 
-    def _operation(
-        self, method: str, path: str, operation: dict[str, Any], where: str, item: dict[str, Any]
-    ) -> SpecOperation:
+    def _operation(self, method: str, path: str, operation: dict[str, Any], shared: list[Any]) -> SpecOperation:
+        where = pointer("paths", path, method)
         parameters: dict[str, SpecParameter] = {}
-        shared = [
-            (raw, pointer("paths", path, "parameters", str(i))) for i, raw in enumerate(as_list(item.get("parameters")))
-        ]
+        common = [(raw, pointer("paths", path, "parameters", str(i))) for i, raw in enumerate(shared)]
         own = [(raw, f"{where}/parameters/{i}") for i, raw in enumerate(as_list(operation.get("parameters")))]
-        for raw, at in [*own, *shared]:
+        for raw, at in [*own, *common]:
             parameter, _ = self.locate(raw, at)
             if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
                 location = str(parameter.get("in", "query"))

@@ -34,6 +34,7 @@ from typing import Any
 from ..overlay import ActionReport, pointer_to_jsonpath
 from ._facts import (
     KIND_LABELS,
+    LENIENT_RESPONSE,
     RANK,
     DocExample,
     DocField,
@@ -43,6 +44,7 @@ from ._facts import (
     Facts,
     OperationKey,
     collect,
+    operation_id,
 )
 from ._limits import LIMIT_FINDING_KINDS, compare_limits
 from ._markdown import METHODS
@@ -70,11 +72,6 @@ FINDING_KINDS: dict[str, str] = {
     "example-contradicts-spec": "a documented response example does not validate against the spec's response "
     "(an example the spec keeps verbatim is the docs' own contradiction, not drift)",
     **LIMIT_FINDING_KINDS,
-}
-
-_LENIENT = {
-    "description": "Not described in the documentation; any response is accepted.",
-    "content": {"application/json": {"schema": {}}},
 }
 
 
@@ -263,13 +260,13 @@ class _Drift:
         """A minimal operation for what the docs say of it (its parameters and examples follow in a later round)."""
         variables = [part[1:-1] for part in doc.path.split("/") if part.startswith("{") and part.endswith("}")]
         taken = {str(op.operation.get("operationId")) for op in self.operations.values()}
-        operation_id = _operation_id(doc)
-        if operation_id in taken:
-            operation_id = f"{operation_id}_{doc.method}"
+        identifier = operation_id(doc)
+        if identifier in taken:
+            identifier = f"{identifier}_{doc.method}"
         operation: dict[str, Any] = {
             "summary": doc.summary or doc.page.title,
             "description": "Listed in the documentation; not curated yet.",
-            "operationId": operation_id,
+            "operationId": identifier,
             "x-doc-page": doc.page.url,
             "x-confidence": "unverified",
         }
@@ -280,7 +277,7 @@ class _Drift:
             operation["parameters"] = [
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in variables
             ]
-        operation["responses"] = {"default": copy.deepcopy(_LENIENT)}
+        operation["responses"] = {"default": copy.deepcopy(LENIENT_RESPONSE)}
         summary = f"add operation {doc.method.upper()} {doc.path}"
         if doc.path in as_dict(self.spec.get("paths")):
             return Edit("add", pointer("paths", doc.path, doc.method), operation, summary)
@@ -656,13 +653,6 @@ def _same_example(held: Any, example: DocExample) -> bool:
 
 def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:8]
-
-
-def _operation_id(doc: DocOperation) -> str:
-    slug = doc.page.slug
-    if re.fullmatch(r"[a-z][a-z0-9_-]*", slug) and doc.kind in {"fragment", "index"}:
-        return slug.replace("-", "_")
-    return snake(doc.summary or doc.page.title) or snake(f"{doc.method} {doc.path}")
 
 
 def _tag_for(doc: DocOperation, spec: dict[str, Any]) -> str | None:

@@ -29,6 +29,7 @@ from typing import Any
 from .._yamlio import write_yaml
 from ._facts import (
     KIND_LABELS,
+    LENIENT_RESPONSE,
     RANK,
     DocExample,
     DocField,
@@ -38,6 +39,7 @@ from ._facts import (
     OperationKey,
     collect,
     json_media,
+    operation_id,
 )
 from ._markdown import METHODS
 from ._schemas import (
@@ -82,10 +84,6 @@ _OPERATION_KEYS = (
     "responses",
 )
 _SCHEMA_KEYS = ("type", "description", "x-doc-object", "x-doc-page", "x-doc-conflicts")
-_LENIENT = {
-    "description": "Not described in the documentation; any response is accepted.",
-    "content": {"application/json": {"schema": {}}},
-}
 
 
 @dataclass(frozen=True)
@@ -236,7 +234,7 @@ class _Harvester:
             confidence = "unverified" if op.kind == "index" else "partial"
         tags = operation.get("tags")
         operation["tags"] = [tags[0]] if isinstance(tags, list) and tags else [_tag(op.page, op.path, op.kind)]
-        operation["operationId"] = _operation_id(op, operation.get("operationId"))
+        operation["operationId"] = operation_id(op, operation.get("operationId"))
         operation["x-doc-page"] = op.page.url
         operation["x-confidence"] = confidence
         operation.setdefault("responses", {})
@@ -598,7 +596,7 @@ class _Harvester:
         for op in sorted(self.ops.values(), key=lambda o: (o.path, METHODS.index(o.method))):
             operation = op.operation
             if not operation.get("responses"):
-                operation["responses"] = {"default": copy.deepcopy(_LENIENT)}
+                operation["responses"] = {"default": copy.deepcopy(LENIENT_RESPONSE)}
             declared = {
                 p.get("name")
                 for p in (resolve(self._whole(), x) for x in operation.get("parameters", []))
@@ -666,17 +664,6 @@ def _tag(page: Page, path: str, kind: str) -> str:
         return page.title
     first = next((segment for segment in path.split("/") if segment and not segment.startswith("{")), "default")
     return title_words(first)
-
-
-def _operation_id(op: DocOperation, given: Any) -> str:
-    slug = op.page.slug
-    if op.kind in {"fragment", "index"} and re.fullmatch(r"[a-z][a-z0-9_-]*", slug):
-        return slug.replace("-", "_")
-    if isinstance(given, str) and given:
-        return given
-    if op.kind in {"fragment", "index"}:
-        return snake(op.page.title) or snake(f"{op.method} {op.path}")
-    return snake(f"{op.method} {op.path}")
 
 
 def _order(node: dict[str, Any], first: tuple[str, ...]) -> None:

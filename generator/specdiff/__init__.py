@@ -10,7 +10,7 @@ from __future__ import annotations
 from .engine import Change, Differ
 from .loader import Spec, SpecError, load_spec, load_spec_text
 from .registry import LEVELS, RULES, Rule
-from .rules import components, endpoints, parameters, request_body, responses, security
+from .rules import components, endpoints, parameters, request_body, responses, security, webhooks
 
 __all__ = ["LEVELS", "RULES", "Change", "Rule", "Spec", "SpecError", "diff_specs", "load_spec", "load_spec_text"]
 
@@ -22,6 +22,7 @@ def diff_specs(old: Spec, new: Spec) -> list[Change]:
     security.check_api(differ)
     old_ops, new_ops = differ.operations("old"), differ.operations("new")
     endpoints.check_presence(differ, old_ops, new_ops)
+    webhooks.check(differ)
     for key, new_op in new_ops.items():
         old_op = old_ops.get(key)
         if old_op is None:

@@ -8,8 +8,6 @@ cells glued together).
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +15,7 @@ import pytest
 
 from generator.docs import load_docs, parse_document
 from generator.docs._html import html_to_text, is_html
+from tests._loopback import serve
 
 PAGE = """<!DOCTYPE html>
 <html><head><title>People Search</title><style>td { color: red }</style>
@@ -128,31 +127,13 @@ def test_the_text_of_a_rendered_page_is_read_like_the_vendors_rendered_text() ->
 def served() -> Iterator[str]:
     """``/page.html`` as ``text/html``, the same bytes as ``text/plain`` at ``/page.txt``."""
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            content_type = {"/page.html": "text/html; charset=utf-8", "/page.txt": "text/plain; charset=utf-8"}
-            if self.path not in content_type:
-                self.send_error(404)
-                return
-            body = PAGE.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", content_type[self.path])
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    content_types = {"/page.html": "text/html; charset=utf-8", "/page.txt": "text/plain; charset=utf-8"}
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+    def answer(path: str) -> tuple[int, str, bytes] | None:
+        return (200, content_types[path], PAGE.encode("utf-8")) if path in content_types else None
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(answer) as url:
+        yield url
 
 
 def test_a_url_answered_with_html_is_read_as_its_text(served: str) -> None:

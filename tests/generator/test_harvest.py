@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from generator.docs import DocsError, DocSet, harvest, load_docs, write_upstream
 from generator.docs.cli import run
 from generator.docs.sources import display_source
 from generator.validation import structural_errors
+from tests._loopback import serve
 
 FIXTURES = Path(__file__).parent / "docs_fixtures"
 SITE = FIXTURES / "site"
@@ -165,22 +164,12 @@ def test_a_folder_is_read_recursively_in_sorted_order() -> None:
 def served() -> Iterator[str]:
     """The fixtures folder on a loopback HTTP server."""
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(FIXTURES), **kwargs)
+    def answer(path: str) -> tuple[int, str, bytes] | None:
+        file = FIXTURES / path.lstrip("/")
+        return (200, "text/plain; charset=utf-8", file.read_bytes()) if file.is_file() else None
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(answer) as url:
+        yield url
 
 
 def test_docs_fetched_from_a_url_read_like_the_same_file(served: str) -> None:

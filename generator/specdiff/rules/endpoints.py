@@ -15,7 +15,6 @@ from typing import Any
 
 from ..engine import Differ, Operation
 from ..registry import rule
-from . import webhooks
 
 F = __name__
 NO_DIRECTION = "about the endpoint as a whole, not one direction of it"
@@ -157,7 +156,7 @@ def _removal(differ: Differ, operations: list[Operation]) -> tuple[str, str | No
 
 
 def check_presence(differ: Differ, old: dict[str, Operation], new: dict[str, Operation]) -> None:
-    """Operations and paths that appear or disappear (and, once per diff, the webhooks: see ``webhooks``)."""
+    """Operations and paths that appear or disappear."""
     old_paths = {op.path for op in old.values()}
     new_paths = {op.path for op in new.values()}
     for path in sorted(old_paths - new_paths):
@@ -184,7 +183,6 @@ def check_presence(differ: Differ, old: dict[str, Operation], new: dict[str, Ope
     for key, operation in new.items():
         if key not in old:
             differ.emit(ENDPOINT_ADDED, operation=key, pointer=operation.pointer)
-    webhooks.check(differ)
 
 
 def _check_deprecation(differ: Differ, old: Operation, new: Operation) -> None:

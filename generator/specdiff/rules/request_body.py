@@ -64,19 +64,20 @@ MEDIA_TYPE_REMOVED = rule(
 )
 
 
-def _body(differ: Differ, operation: Operation, side: str) -> tuple[dict[str, Any] | None, str]:
+def body(differ: Differ, operation: Operation, side: str) -> tuple[dict[str, Any] | None, str]:
+    """The operation's request body (a webhook's: its payload), resolved, and the base its references resolve in."""
     raw = operation.node.get("requestBody")
     if raw is None:
         return None, ""
-    body, base, _ = differ.deref("old" if side == "old" else "new", raw, operation.base)
-    return (body if isinstance(body, dict) else None), base
+    resolved, base, _ = differ.deref("old" if side == "old" else "new", raw, operation.base)
+    return (resolved if isinstance(resolved, dict) else None), base
 
 
 def check(differ: Differ, old: Operation, new: Operation) -> None:
     op = new.key
     pointer = (*new.pointer, "requestBody")
-    was, old_base = _body(differ, old, "old")
-    now, new_base = _body(differ, new, "new")
+    was, old_base = body(differ, old, "old")
+    now, new_base = body(differ, new, "new")
     if was is None and now is None:
         return
     if was is None:

@@ -10,10 +10,9 @@ payload breaks a receiver as a property removed from a response breaks a caller.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..engine import Differ, Operation
 from ..registry import rule
+from .request_body import body
 from .schemas import compare_content
 
 F = __name__
@@ -58,14 +57,6 @@ MEDIA_TYPE_REMOVED = rule(
 )
 
 
-def _payload(differ: Differ, operation: Operation, side: str) -> tuple[dict[str, Any] | None, str]:
-    raw = operation.node.get("requestBody")
-    if raw is None:
-        return None, ""
-    body, base, _ = differ.deref("old" if side == "old" else "new", raw, operation.base)
-    return (body if isinstance(body, dict) else None), base
-
-
 def check(differ: Differ) -> None:
     """Every webhook operation of both specs: added, removed, or its payload compared."""
     old, new = differ.operations("old", "webhooks"), differ.operations("new", "webhooks")
@@ -82,8 +73,8 @@ def check(differ: Differ) -> None:
 def _check_payload(differ: Differ, old: Operation, new: Operation) -> None:
     op, name = new.key, new.path
     pointer = (*new.pointer, "requestBody")
-    was, old_base = _payload(differ, old, "old")
-    now, new_base = _payload(differ, new, "new")
+    was, old_base = body(differ, old, "old")
+    now, new_base = body(differ, new, "new")
     if was is None or now is None:
         if was is not None:
             differ.emit(BODY_REMOVED, operation=op, pointer=(*old.pointer, "requestBody"), side="old", name=name)
