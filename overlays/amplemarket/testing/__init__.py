@@ -9,9 +9,13 @@
     print(sim.log[-1])                              # every request, with its status
 
     with sim.serve(port=0) as url:                  # or on loopback, for any HTTP client
-        ...
+        ...                                         # GET {url}/_simulator/stats: what happened so far
 
-``python -m amplemarket.testing serve --port 8000`` serves it from the command line.
+    flaky = Simulator(seed=7, fault_rate=0.3)        # 30% of requests get a 500, a 429, a slow answer or
+    print(flaky.stats()["faults_injected"])          # a dropped connection, reproducibly for the seed
+
+``python -m amplemarket.testing serve --port 8000`` serves it from the command line
+(``--fault-rate R --seed S`` for random faults; ``--help`` for the rest).
 Needs the ``testing`` extra (``pip install 'amplemarket-client[testing]'``).
 """
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import time
 import uuid
@@ -86,6 +85,14 @@ class _Job:
     polls: int = 0
 
 
+#: The operations that read a job's results, and the kind of job they read.
+_POLLS = {
+    "retrieve_person_enrichment_results": "enrichment",
+    "retrieve_email_validation_results": "email",
+    "retrieve_lead_list": "lead_list",
+}
+
+
 def _iso(moment: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
 
@@ -94,6 +101,7 @@ class SimulatorCore(SimulatorBase):
     """Answers requests; knows nothing about HTTP framing (the core's transports serve it)."""
 
     default_limits: ClassVar[Mapping[str, int]] = _documented_limits()
+    credit_types: ClassVar[tuple[str, ...]] = ("email", "phone")
     faults: Faults
 
     def __init__(
@@ -113,6 +121,7 @@ class SimulatorCore(SimulatorBase):
         validate: bool = True,
         slow_reveals: int = 0,
         server_errors: int = 0,
+        fault_rate: float = 0.0,
     ) -> None:
         super().__init__(
             load_spec(),
@@ -123,6 +132,8 @@ class SimulatorCore(SimulatorBase):
             limits=limits,
             validate=validate,
             server_errors=server_errors,
+            seed=seed,
+            fault_rate=fault_rate,
         )
         self.seed = seed
         self.people = Population(seed, population)
@@ -147,6 +158,29 @@ class SimulatorCore(SimulatorBase):
     def error_body(self, status: int, code: str, detail: str, source: Mapping[str, str] | None) -> Any:
         return _error(status, code, detail, source=source).body
 
+    def prepare(self, operation_id: str, params: dict[str, str], query: dict[str, list[str]], body: Any) -> None:
+        """Warm what is slow the first time, outside the lock: searches, name lookups, companies, job results."""
+        if operation_id == "search_people":
+            self.people.search(body)
+        elif operation_id == "single_person_enrichment":
+            self.people.find({k: v[0] for k, v in query.items()})
+        elif operation_id == "single_company_enrichment":
+            for index in range(self.people.companies):
+                self.people.company(index)
+        elif operation_id in {"start_batch_of_person_enrichments", "create_lead_list"}:
+            leads = body.get("leads")
+            named = (
+                [lead for lead in leads if isinstance(lead, Mapping) and lead.get("name")]
+                if isinstance(leads, list)
+                else []
+            )
+            if named:
+                self.people.find(named[0])  # builds the name index once
+        elif operation_id in _POLLS:
+            job = self._get_job(_POLLS[operation_id], params.get("id", ""))
+            if job is not None:
+                self._results(job)
+
     # ------------------------------------------------------------------ credits (amplemarket_api.limits)
     def _charge(self, due: Mapping[str, float]) -> Reply | None:
         """Take ``due`` (credit type -> amount) from the balances, or refuse with 402 and take nothing."""
@@ -155,6 +189,7 @@ class SimulatorCore(SimulatorBase):
         for kind, amount in due.items():
             if amount:
                 self.credits[kind] -= amount
+        self.count_credits(due)
         return None
 
     def _person_costs(
@@ -242,16 +277,6 @@ class SimulatorCore(SimulatorBase):
                 return Reply(200, company)
         return _error(404, "not_found", "No company matches.")
 
-    def _search_hits(self, filters: Mapping[str, Any]) -> list[int] | range:
-        active = {k: v for k, v in filters.items() if k not in {"page", "page_size"} and v}
-        if not active:
-            return range(self.people.size)
-        key = json.dumps(active, sort_keys=True)
-        cache: dict[str, list[int]] = self.__dict__.setdefault("_search_cache", {})
-        if key not in cache:
-            cache[key] = [i for i in range(self.people.size) if self.people.matches(i, active)]
-        return cache[key]
-
     def _op_search_people(self, params: dict[str, str], query: dict[str, list[str]], body: Any) -> Reply:
         page = int(body.get("page") or 1)
         size = int(body.get("page_size") or 10)
@@ -259,7 +284,7 @@ class SimulatorCore(SimulatorBase):
             return _error(
                 400, "unsupported_value", "page_size must be between 1 and 100.", source={"pointer": "/page_size"}
             )
-        hits = self._search_hits(body)
+        hits = self.people.search(body)
         total = len(hits)
         start = (page - 1) * size
         results = [self.people.person(i) for i in hits[start : start + size]]
@@ -279,6 +304,7 @@ class SimulatorCore(SimulatorBase):
             self.faults.failing_jobs -= 1
             job.final = "error"
         self._jobs[f"{kind}:{job_id}"] = job
+        self.count_job(kind)
         return job
 
     def _status(self, job: _Job) -> str:
@@ -325,7 +351,7 @@ class SimulatorCore(SimulatorBase):
                     }
                 ]
         if job.kind == "lead_list":
-            payload.update(job.options)
+            payload.update({key: value for key, value in job.options.items() if not key.startswith("_")})
         if status_code == 202:
             headers["Location"] = path
         return Reply(status_code, payload, headers)
@@ -342,8 +368,9 @@ class SimulatorCore(SimulatorBase):
                 results.append(self._validation_result(lead["email"]))
             else:
                 results.append(self._lead_list_entry(job, number, lead))
-        job.options["_results"] = results
-        return results
+        with self._lock:  # computed outside the lock when ``prepare`` warms it: the first one stays
+            kept: list[dict[str, Any]] = job.options.setdefault("_results", results)
+            return kept
 
     def _enrichment_result(self, number: int, lead: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = {"id": number, **lead}

@@ -36,6 +36,7 @@ class ApolloSimulatorCore(SimulatorBase):
 
     #: Apollo's limits depend on the plan and are not on the documented page; this default is configurable.
     default_limits: ClassVar[Mapping[str, int]] = {"*": 200}
+    credit_types: ClassVar[tuple[str, ...]] = ("credits",)
 
     def __init__(
         self,
@@ -49,6 +50,7 @@ class ApolloSimulatorCore(SimulatorBase):
         limits: Mapping[str, int] | None = None,
         validate: bool = True,
         server_errors: int = 0,
+        fault_rate: float = 0.0,
     ) -> None:
         super().__init__(
             packaged_spec(__package__ or "apollo.testing", "apollo"),
@@ -59,6 +61,8 @@ class ApolloSimulatorCore(SimulatorBase):
             limits=limits,
             validate=validate,
             server_errors=server_errors,
+            seed=seed,
+            fault_rate=fault_rate,
         )
         self.people = People(seed, population)
         self.credits = credits
@@ -106,6 +110,7 @@ class ApolloSimulatorCore(SimulatorBase):
         if self.credits < matched:
             return self.error(422, "insufficient_credits", "Not enough credits left on this plan.")
         self.credits -= matched
+        self.count_credits({"credits": matched})
         return None
 
     # ------------------------------------------------------------------ operations
