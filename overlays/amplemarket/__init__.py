@@ -7,8 +7,10 @@
         job = am.people.enrich([{"email": "jane@example.com"}]).wait()
         for result in job.results():
             ...
+        am.with_options(timeout=5, max_retries=0).account.info()   # other options for one call or block
 
-``AsyncAmplemarket`` offers the same with ``await`` and ``async for``.
+``AsyncAmplemarket`` offers the same with ``await`` and ``async for``.  Errors are ``amplemarket.errors``
+classes; an ``errors.APIError`` carries the server's ``request_id`` (quote it to support).
 """
 
 from __future__ import annotations

@@ -44,7 +44,8 @@ from amplemarket_webhooks import FollowUpWorkflow as _FollowUpWorkflow
 from amplemarket_webhooks import NotTheRightPersonWorkflow as _NotTheRightPersonWorkflow
 from amplemarket_webhooks import OutOfOfficeWorkflow as _OutOfOfficeWorkflow
 from amplemarket_webhooks import WorkflowReply as _WorkflowReply
-from apicore.errors import InvalidWebhook
+
+from .errors import InvalidWebhook
 
 __all__ = [
     "CallStage",

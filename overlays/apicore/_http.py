@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import math
 import os
 import random
 import time
@@ -19,11 +20,30 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import APIConnectionError, APIError, APITimeoutError, RateLimited, RequestTimeout, error_from_response
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InputProblem,
+    InvalidInput,
+    RateLimited,
+    RequestTimeout,
+    VendorErrors,
+    error_from_response,
+)
 from .ratelimit import RateLimiter
 from .retries import RetryPolicy, parse_retry_after
 
-__all__ = ["AsyncSender", "Call", "ClientConfig", "Secret", "Sender", "check_base_url", "configure_logging"]
+__all__ = [
+    "AsyncSender",
+    "Call",
+    "ClientConfig",
+    "Secret",
+    "Sender",
+    "as_timeout",
+    "check_base_url",
+    "configure_logging",
+]
 
 
 class Secret:
@@ -59,6 +79,23 @@ def check_base_url(url: str) -> str:
     if parts.query or parts.fragment:
         raise ValueError(f"base_url must not carry a query or fragment, got {url!r}")
     return url.rstrip("/")
+
+
+def as_timeout(value: object) -> httpx.Timeout:
+    """``value`` (seconds, an ``httpx.Timeout``, or None for no timeout) as an ``httpx.Timeout``.
+
+    Anything else (a string, a bool, a negative, zero or NaN number of seconds) raises ``InvalidInput``.
+    """
+    if value is None:
+        return httpx.Timeout(None)
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        rule = f"must be a number of seconds, an httpx.Timeout or None; got {type(value).__name__} {value!r}"
+        raise InvalidInput([InputProblem("timeout", rule)])
+    if not (math.isfinite(value) and value > 0):
+        raise InvalidInput([InputProblem("timeout", f"must be more than 0 seconds; got {value!r}")])
+    return httpx.Timeout(float(value))
 
 
 def _is_loopback(host: str) -> bool:
@@ -116,7 +153,12 @@ class Call:
 
 @dataclass(frozen=True)
 class ClientConfig:
-    """Everything a sender needs; built once per client."""
+    """Everything a sender needs; built once per client (``with_options`` copies it with changes).
+
+    ``timeout`` is set on every request this config sends; None leaves the HTTP client's own
+    timeout in force (``httpx.Timeout(None)`` means no timeout at all).  ``errors`` names the
+    vendor whose error classes the client raises (None: the core's).
+    """
 
     base_url: str
     api_key: Secret
@@ -127,6 +169,8 @@ class ClientConfig:
     error_codes: Mapping[str, type[APIError]] = field(default_factory=dict)
     user_agent: str = "python-client"
     rng: random.Random = field(default_factory=random.Random)
+    timeout: httpx.Timeout | None = None
+    errors: VendorErrors | None = None
 
     def redact(self, text: str) -> str:
         key = self.api_key.reveal()
@@ -151,6 +195,16 @@ class _SenderBase:
                 raise APIConnectionError(f"refusing to follow a link to another host: {target.netloc}")
             return path
         return self.config.base_url + ("" if path.startswith("/") else "/") + path
+
+    def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        """The request for ``call``: URL, query, body, headers and (when the config sets one) the timeout."""
+        url, headers = self.url_for(call.path), self.headers_for(call)
+        timeout = self.config.timeout
+        if timeout is None:
+            return http.build_request(call.method, url, params=call.params, json=call.json, headers=headers)
+        return http.build_request(
+            call.method, url, params=call.params, json=call.json, headers=headers, timeout=timeout
+        )
 
     def headers_for(self, call: Call) -> dict[str, str]:
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json", **call.headers}
@@ -237,9 +291,7 @@ class Sender(_SenderBase):
 
     def send(self, call: Call) -> httpx.Response:
         """Send ``call``, retrying what is safe to retry; return a 2xx response or raise ``APIError``."""
-        request = self.http.build_request(
-            call.method, self.url_for(call.path), params=call.params, json=call.json, headers=self.headers_for(call)
-        )
+        request = self.build(self.http, call)
         retry = 0
         while True:
             wait = self.limiter_delay(call)
@@ -274,9 +326,7 @@ class AsyncSender(_SenderBase):
 
     async def send(self, call: Call) -> httpx.Response:
         """Send ``call``, retrying what is safe to retry; return a 2xx response or raise ``APIError``."""
-        request = self.http.build_request(
-            call.method, self.url_for(call.path), params=call.params, json=call.json, headers=self.headers_for(call)
-        )
+        request = self.build(self.http, call)
         retry = 0
         while True:
             wait = self.limiter_delay(call)

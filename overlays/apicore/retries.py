@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import httpx
 
-__all__ = ["DEFAULT_MAX_RETRIES", "RetryPolicy", "parse_retry_after", "request_never_sent"]
+from .errors import InputProblem, InvalidInput
+
+__all__ = ["DEFAULT_MAX_RETRIES", "RetryPolicy", "check_max_retries", "parse_retry_after", "request_never_sent"]
 
 DEFAULT_MAX_RETRIES = 3
 _RETRY_STATUSES = frozenset({408, 429})
@@ -48,6 +50,16 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     current = time.time() if now is None else now
     return max(0.0, when.timestamp() - current)
+
+
+def check_max_retries(value: object) -> int:
+    """``value`` when it is a retry budget (a whole number, 0 or more); else ``InvalidInput`` naming the rule."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        rule = f"must be a whole number of retries, 0 or more; got {type(value).__name__} {value!r}"
+        raise InvalidInput([InputProblem("max_retries", rule)])
+    if value < 0:
+        raise InvalidInput([InputProblem("max_retries", f"must be 0 or more; got {value}")])
+    return value
 
 
 def request_never_sent(error: BaseException) -> bool:

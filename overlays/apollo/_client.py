@@ -40,6 +40,10 @@ class Apollo(SyncClientBase):
         rate_limit: bool | RateLimiter = True,
     ) -> None:
         self._connect(build_config(_ops.SETTINGS, api_key, base_url, max_retries, rate_limit), http_client, timeout)
+        self._attach_resources()
+
+    def _bind_resources(self) -> None:
+        """Create the resources, bound to this client (``with_options`` calls it on its copy)."""
         self.people = People(self)
 
 

@@ -1,24 +1,49 @@
-"""The errors the Apollo client raises: the core's typed hierarchy (shared with every vendor)."""
+"""Errors raised by the Apollo client: the core's typed hierarchy (shared with every vendor), named for Apollo.
+
+``APIError`` carries ``status``, ``code``, ``detail``, the ``response`` and the server's
+``request_id``; its subclasses follow the HTTP status (401 -> ``AuthenticationError``,
+422 -> ``UnprocessableEntity``, 429 -> ``RateLimited``, ...).
+
+Each class here is the core's class of the same name (``apicore.errors.NotFound``) under this
+module's name, so tracebacks read ``apollo.errors.NotFound``; ``except`` clauses on either
+name, and on any parent (``APIError``, ``ClientError``), catch it.
+"""
 
 from __future__ import annotations
 
-from apicore.errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequest,
-    ClientError,
-    InputProblem,
-    InvalidInput,
-    InvalidResponse,
-    NotFound,
-    PartialBatchError,
-    PermissionDenied,
-    RateLimited,
-    ServerError,
-    UnprocessableEntity,
-)
+from typing import TYPE_CHECKING
+
+from apicore.errors import InputProblem, vendor_errors
+
+#: This package's error classes, and the means to raise them instead of the core's (``BRAND.rebrand``, ...).
+BRAND = vendor_errors(__name__)
+
+if TYPE_CHECKING:  # for type checkers each class is the core's; at run time it is its subclass named for us
+    from apicore.errors import (
+        APIConnectionError,
+        APIError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequest,
+        ClientError,
+        Conflict,
+        InsufficientCredits,
+        InvalidInput,
+        InvalidResponse,
+        InvalidWebhook,
+        JobFailed,
+        JobTimeout,
+        NotFound,
+        PartialBatchError,
+        PermissionDenied,
+        RateLimited,
+        RequestTimeout,
+        ServerError,
+        UnavailableForLegalReasons,
+        UnprocessableEntity,
+    )
+else:
+    globals().update(BRAND.classes)
 
 __all__ = [
     "APIConnectionError",
@@ -27,13 +52,20 @@ __all__ = [
     "AuthenticationError",
     "BadRequest",
     "ClientError",
+    "Conflict",
     "InputProblem",
+    "InsufficientCredits",
     "InvalidInput",
     "InvalidResponse",
+    "InvalidWebhook",
+    "JobFailed",
+    "JobTimeout",
     "NotFound",
     "PartialBatchError",
     "PermissionDenied",
     "RateLimited",
+    "RequestTimeout",
     "ServerError",
+    "UnavailableForLegalReasons",
     "UnprocessableEntity",
 ]
