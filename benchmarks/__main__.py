@@ -18,7 +18,7 @@ from typing import Any
 
 from ._common import Row, machine, print_table, write_report
 
-ORDER = ("diff", "ratelimit", "enrichment", "streaming", "parsing", "overhead", "generation")
+ORDER = ("diff", "ratelimit", "enrichment", "streaming", "bigjob", "parsing", "overhead", "generation")
 DEFAULT_REPORT = Path(__file__).resolve().parent / "report.json"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -33,12 +33,14 @@ from amplemarket_api.models import (
 from amplemarket_api.models import (
     Sequence as SequenceModel,
 )
-from apicore import AsyncJob, AsyncPaginator, PollPolicy, RateLimiter, cursor_next_href, search_next_page
+from apicore import AsyncJob, AsyncPaginator, PollPolicy, RateLimiter, cursor_next_href
+from apicore.batching import OnInvalid, Plan
 from apicore.errors import ClientError, PartialBatchError
 from apicore.requests import Request
 
 from . import _ops
-from ._base import DEFAULT_TIMEOUT, AsyncClientBase, build_config, split
+from ._base import DEFAULT_TIMEOUT, AsyncClientBase, build_config
+from ._ops import AddLeadsSummary
 
 __all__ = ["AsyncAmplemarket"]
 
@@ -68,6 +70,10 @@ class AsyncAmplemarket(AsyncClientBase):
         poll_policy: PollPolicy | None = None,
     ) -> None:
         self._connect(build_config(api_key, base_url, max_retries, rate_limit), http_client, timeout, poll_policy)
+        self._attach_resources()
+
+    def _bind_resources(self) -> None:
+        """Create the resources, bound to this client (``with_options`` calls it on its copy)."""
         self.people = People(self)
         self.companies = Companies(self)
         self.email_validations = EmailValidations(self)
@@ -89,23 +95,30 @@ class AsyncAmplemarket(AsyncClientBase):
 
         return AsyncPaginator(lambda: self._run(first), following, items)
 
-    def _job(self, source: _JobSource, created: list[Any], reader: Any) -> AsyncJob[Any, Any]:
+    def _job(self, source: _JobSource, created: list[Any], reader: Any, plan: Plan | None = None) -> AsyncJob[Any, Any]:
         return AsyncJob(
-            source, created, reader, policy=self.poll_policy, sleep=lambda s: self._sleep(s), clock=self._clock
-        )
+            source, created, reader, policy=self.poll_policy, sleep=lambda s: self._sleep(s), clock=self._clock,
+            plan=plan, logger=self._config.logger,
+        )  # fmt: skip
 
-    async def _submit(self, source: _JobSource, requests: Sequence[Request[Any]], reader: Any) -> AsyncJob[Any, Any]:
-        """Create one server-side job per request; never resend; keep what was created on failure."""
+    async def _submit(
+        self, source: _JobSource, plan: Plan, build: Callable[[list[dict[str, Any]]], Request[Any]], reader: Any
+    ) -> AsyncJob[Any, Any]:
+        """Create one server-side job per part, its body built just before it is sent; never resend."""
         created: list[Any] = []
-        for index, request in enumerate(requests):
-            try:
-                model, response = await self._run_with_response(request)
-            except ClientError as error:
-                if created:
-                    raise PartialBatchError(self._job(source, created, reader), index, len(requests), error) from error
-                raise
-            created.append((_ops.job_id_of(model), model, response))
-        return self._job(source, created, reader)
+        try:
+            for index in range(len(plan.parts)):
+                try:
+                    model, response = await self._run_with_response(build(plan.items(index)))
+                except ClientError as error:
+                    if created:
+                        job = self._job(source, created, reader, plan.head(len(created)))
+                        raise PartialBatchError(job, index, len(plan.parts), error) from error
+                    raise
+                created.append((_ops.job_id_of(model), model, response))
+        finally:
+            plan.release()
+        return self._job(source, created, reader, plan)
 
     async def _resume(self, source: _JobSource, job_id: Any, reader: Any) -> AsyncJob[Any, Any]:
         ids = list(job_id) if isinstance(job_id, (list, tuple)) else [job_id]
@@ -174,28 +187,28 @@ class People(_Resource):
     ) -> AsyncPaginator[PersonSearch, Person]:
         """Every person matching ``filters`` (``person_titles=[...]``, ...), page after page."""
         _ops.check_search(filters, page_size, start_page)
+        pages = _ops.SearchPages(filters, start_page, page_size)
 
         def following(page: PersonSearch) -> Any:
-            number = search_next_page(page, items=len(_ops.search_items(page)))
-            return None if number is None else (lambda: self._client._run(_ops.search_page(filters, number, page_size)))
+            request = pages.after(page)
+            return None if request is None else (lambda: self._client._run(request))
 
-        first = _ops.search_page(filters, start_page, page_size)
-        return AsyncPaginator(lambda: self._client._run(first), following, _ops.search_items)
+        return AsyncPaginator(lambda: self._client._run(pages.first()), following, _ops.search_items)
 
     async def enrich(
         self,
-        leads: Sequence[Mapping[str, Any] | Any],
+        leads: Iterable[Mapping[str, Any] | Any],
         *,
         reveal_email: bool = False,
         reveal_phone_numbers: bool = False,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncJob[PersonEnrichment, PersonEnrichmentResult]:
-        """Start enriching ``leads`` (any number: split into batches of 10,000); returns the job."""
-        checked = _ops.enrichment_leads(leads)
-        requests = [
-            _ops.start_enrichment(chunk, reveal_email, reveal_phone_numbers)
-            for chunk in split(checked, _ops.MAX_ENRICHMENT_LEADS)
-        ]
-        return await self._client._submit(self._jobs, requests, _ops.ENRICHMENT_READER)
+        """Start enriching ``leads``: any iterable, any number (sent in parts of 10,000); see ``Amplemarket``."""
+        plan = _ops.enrichment_plan(leads, on_invalid)
+        return await self._client._submit(
+            self._jobs, plan, lambda part: _ops.start_enrichment(part, reveal_email, reveal_phone_numbers),
+            _ops.ENRICHMENT_READER,
+        )  # fmt: skip
 
     async def enrichment(
         self, job_id: int | str | Sequence[int | str]
@@ -216,12 +229,11 @@ class EmailValidations(_Resource):
         self._jobs = _JobSource(client, _ops.get_email_validation, _ops.cancel_email_validation, EmailValidation)
 
     async def validate(
-        self, emails: Sequence[str | Mapping[str, Any]]
+        self, emails: Iterable[str | Mapping[str, Any]], *, on_invalid: OnInvalid = "raise"
     ) -> AsyncJob[EmailValidation, EmailValidationResult]:
-        """Start validating ``emails`` (any number: split into batches of 100,000); returns the job."""
-        checked = _ops.email_list(emails)
-        requests = [_ops.start_email_validation(c) for c in split(checked, _ops.MAX_EMAIL_VALIDATIONS)]
-        return await self._client._submit(self._jobs, requests, _ops.EMAIL_VALIDATION_READER)
+        """Start validating ``emails``: any iterable, any number (sent in parts of 100,000); returns the job."""
+        plan = _ops.email_plan(emails, on_invalid)
+        return await self._client._submit(self._jobs, plan, _ops.start_email_validation, _ops.EMAIL_VALIDATION_READER)
 
     async def get(self, job_id: str | Sequence[str]) -> AsyncJob[EmailValidation, EmailValidationResult]:
         return await self._client._resume(self._jobs, job_id, _ops.EMAIL_VALIDATION_READER)
@@ -237,17 +249,19 @@ class LeadLists(_Resource):
         *,
         owner: str,
         type: str,
-        leads: Sequence[Mapping[str, Any]],
+        leads: Iterable[Mapping[str, Any]],
         shared: bool = False,
         name: str | None = None,
         visible: bool | None = None,
         options: Mapping[str, bool] | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncJob[LeadList, LeadListEntry]:
-        """Upload a lead list (at most 10,000 leads); returns the job whose results are its entries."""
-        body = _ops.lead_list_body(
-            owner=owner, kind=type, leads=leads, shared=shared, name=name, visible=visible, options=options
+        """Upload a lead list (at most 10,000 distinct leads); returns the job whose results are its entries."""
+        body = _ops.lead_list_body(owner=owner, kind=type, shared=shared, name=name, visible=visible, options=options)
+        plan = _ops.lead_list_plan(owner, type, leads, on_invalid)
+        return await self._client._submit(
+            self._jobs, plan, lambda part: _ops.create_list(body, part), _ops.LEAD_LIST_READER
         )
-        return await self._client._submit(self._jobs, [_ops.create_list(body)], _ops.LEAD_LIST_READER)
 
     def list(self, **filters: Any) -> AsyncPaginator[Any, LeadList]:
         """Every lead list (filters: status, owner_id, owner_email, pagesize)."""
@@ -263,20 +277,29 @@ class Sequences(_Resource):
         return self._client._cursor(_ops.list_sequences(filters), _ops.SequencesPage, _ops.sequences_items)
 
     async def add_leads(
-        self, sequence_id: str, leads: Sequence[Mapping[str, Any]], settings: Mapping[str, Any] | None = None
-    ) -> AddLeads:
-        """Add leads (any number: sent 250 at a time); returns one summary for all of them."""
-        checked = _ops.sequence_leads(leads, sequence_id)
-        parts = split(checked, _ops.MAX_SEQUENCE_LEADS)
+        self,
+        sequence_id: str,
+        leads: Iterable[Mapping[str, Any]],
+        settings: Mapping[str, Any] | None = None,
+        *,
+        on_invalid: OnInvalid = "raise",
+    ) -> AddLeadsSummary:
+        """Add leads (any iterable, any number: sent 250 at a time); returns one summary for all of them."""
+        plan = _ops.sequence_plan(sequence_id, leads, on_invalid)
         done: list[AddLeads] = []
-        for index, chunk in enumerate(parts):
-            try:
-                done.append(await self._client._run(_ops.add_sequence_leads(sequence_id, chunk, settings)))
-            except ClientError as error:
-                if done:
-                    raise PartialBatchError(_ops.merge_add_leads(done), index, len(parts), error) from error
-                raise
-        return _ops.merge_add_leads(done)
+        try:
+            for index in range(len(plan.parts)):
+                request = _ops.add_sequence_leads(sequence_id, plan.items(index), settings)
+                try:
+                    done.append(await self._client._run(request))
+                except ClientError as error:
+                    if done:
+                        summary = _ops.merge_add_leads(done, plan.head(len(done)))
+                        raise PartialBatchError(summary, index, len(plan.parts), error) from error
+                    raise
+        finally:
+            plan.release()
+        return _ops.merge_add_leads(done, plan)
 
 
 class _ExclusionList(_Resource):

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from apicore import ClientConfig, RateLimiter
-from apicore.inputs import chunks
 from apicore.requests import Request
 from apicore.vendor import DEFAULT_TIMEOUT, AsyncClientBase, SyncClientBase, VendorSettings, bearer
 from apicore.vendor import build_config as _build_config
@@ -34,10 +30,6 @@ def build_config(
     return _build_config(SETTINGS, api_key, base_url, max_retries, rate_limit)
 
 
-def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return list(chunks(items, size))
-
-
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
@@ -46,5 +38,4 @@ __all__ = [
     "Request",
     "SyncClientBase",
     "build_config",
-    "split",
 ]

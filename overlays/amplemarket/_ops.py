@@ -6,9 +6,10 @@ Shared by the sync and async clients: every function here validates its argument
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -83,11 +84,13 @@ from amplemarket_api.models import (
     Users,
 )
 from amplemarket_api.types import UNSET, Unset
-from apicore import JobReader, Limit, cursor_next_href
+from apicore import JobReader, Limit, cursor_next_href, search_next_page
+from apicore.batching import OnInvalid, Plan, Skipped, plan_batch
 from apicore.errors import (
     APIError,
     AuthenticationError,
     BadRequest,
+    InputProblem,
     InsufficientCredits,
     InvalidResponse,
     NotFound,
@@ -95,7 +98,7 @@ from apicore.errors import (
     ServerError,
     UnavailableForLegalReasons,
 )
-from apicore.inputs import Problems, as_mapping, mappings, require
+from apicore.inputs import Problems, as_mapping, require
 from apicore.inputs import build_model as _body
 from apicore.requests import Request, endpoint_request, link_request
 
@@ -178,20 +181,29 @@ def check_person_query(query: Mapping[str, Any]) -> None:
     problems.raise_if_any()
 
 
-def _lead_mappings(problems: Problems, leads: Sequence[Any], rule: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    return mappings(problems, leads, "leads", rule)
+def _mapping(problems: Problems, where: str, item: Any, rule: str) -> dict[str, Any] | None:
+    """The item as a plain dict without None values, or None (reported) when it is not a mapping or a model."""
+    data = as_mapping(item)
+    if data is None:
+        problems.add(where, rule)
+        return None
+    return {k: v for k, v in data.items() if v is not None}
 
 
-def enrichment_leads(leads: Sequence[Any]) -> list[dict[str, Any]]:
-    """Validated copies of the leads of an enrichment request (every problem reported at once)."""
-    problems = Problems()
-    checked: list[dict[str, Any]] = []
-    if problems.non_empty("leads", leads):
-        for where, cleaned in _lead_mappings(problems, leads, "must be a mapping such as {'email': ...}"):
-            _check_person_fields(problems, where, cleaned, _ENRICH_FIELDS)
-            checked.append(cleaned)
-    problems.raise_if_any()
-    return checked
+def enrichment_lead(problems: Problems, where: str, item: Any) -> dict[str, Any] | None:
+    """One lead of an enrichment request, cleaned; every broken rule goes to ``problems``."""
+    cleaned = _mapping(problems, where, item, "must be a mapping such as {'email': ...}")
+    if cleaned is not None:
+        _check_person_fields(problems, where, cleaned, _ENRICH_FIELDS)
+    return cleaned
+
+
+def email_item(problems: Problems, where: str, item: Any) -> dict[str, Any] | None:
+    """One email to validate (a string, or a mapping with ``email``), as ``{"email": ...}``."""
+    data = as_mapping(item)
+    value = data.get("email") if data is not None else item
+    problems.email(where, value)
+    return {"email": value}
 
 
 def email_list(emails: Sequence[Any], where: str = "emails") -> list[str]:
@@ -199,10 +211,7 @@ def email_list(emails: Sequence[Any], where: str = "emails") -> list[str]:
     found: list[str] = []
     if problems.non_empty(where, emails):
         for index, item in enumerate(emails):
-            data = as_mapping(item)
-            value = data.get("email") if data is not None else item
-            problems.email(f"{where}[{index}]", value)
-            found.append(str(value))
+            found.append(str(email_item(problems, f"{where}[{index}]", item)["email"]))  # type: ignore[index]
     problems.raise_if_any()
     return found
 
@@ -243,52 +252,49 @@ def _check_data_fields(problems: Problems, where: str, data: Any) -> None:
             problems.add(f"{where}.{name}", f"values are at most {MAX_DATA_VALUE} characters (got {len(value)})")
 
 
-def sequence_leads(leads: Sequence[Any], sequence_id: Any = "-") -> list[dict[str, Any]]:
-    """Validated copies of the leads for add-leads; a missing ``sequence_id`` is reported with them."""
-    problems = Problems()
+def sequence_lead(problems: Problems, where: str, item: Any) -> dict[str, Any] | None:
+    """One lead for add-leads, cleaned; every broken rule goes to ``problems``."""
+    cleaned = _mapping(problems, where, item, "must be a mapping with email and/or linkedin_url")
+    if cleaned is None:
+        return None
+    for key in sorted(cleaned.keys() - _SEQUENCE_LEAD_FIELDS):
+        problems.add(f"{where}.{key}", "is not a lead field (put extra fields under data)")
+    if not (cleaned.get("email") or cleaned.get("linkedin_url")):
+        problems.add(where, "needs an email or a linkedin_url")
+    if "email" in cleaned:
+        problems.email(f"{where}.email", cleaned["email"])
+    if "data" in cleaned:
+        _check_data_fields(problems, f"{where}.data", cleaned["data"])
+    overrides = cleaned.get("overrides")
+    if overrides is not None:
+        if not isinstance(overrides, Mapping):
+            problems.add(f"{where}.overrides", "must be a mapping of override name to bool")
+        else:
+            for key in sorted(overrides.keys() - _OVERRIDES):
+                problems.add(f"{where}.overrides.{key}", f"is not an override; known: {sorted(_OVERRIDES)}")
+    return cleaned
+
+
+def sequence_id_problems(sequence_id: Any) -> list[InputProblem]:
     if sequence_id is None or (isinstance(sequence_id, str) and not sequence_id.strip()):
-        problems.add("sequence_id", "is required")
-    checked: list[dict[str, Any]] = []
-    if problems.non_empty("leads", leads):
-        for where, cleaned in _lead_mappings(problems, leads, "must be a mapping with email and/or linkedin_url"):
-            for key in cleaned.keys() - _SEQUENCE_LEAD_FIELDS:
-                problems.add(f"{where}.{key}", "is not a lead field (put extra fields under data)")
-            if not (cleaned.get("email") or cleaned.get("linkedin_url")):
-                problems.add(where, "needs an email or a linkedin_url")
-            if "email" in cleaned:
-                problems.email(f"{where}.email", cleaned["email"])
-            if "data" in cleaned:
-                _check_data_fields(problems, f"{where}.data", cleaned["data"])
-            overrides = cleaned.get("overrides")
-            if overrides is not None:
-                if not isinstance(overrides, Mapping):
-                    problems.add(f"{where}.overrides", "must be a mapping of override name to bool")
-                else:
-                    for key in overrides.keys() - _OVERRIDES:
-                        problems.add(f"{where}.overrides.{key}", f"is not an override; known: {sorted(_OVERRIDES)}")
-            checked.append(cleaned)
-    problems.raise_if_any()
-    return checked
+        return [InputProblem("sequence_id", "is required")]
+    return []
 
 
+LEAD_LIST_TYPES = ("linkedin", "email", "titles_and_company")
 _LEAD_LIST_NEEDS = {
     "linkedin": "linkedin_url",
     "email": "email",
 }
 
 
-def lead_list_leads(kind: str, leads: Sequence[Any], owner: Any = "owner@example.com") -> list[dict[str, Any]]:
-    """Validated copies of a lead list's leads; a bad ``owner`` is reported with them."""
-    problems = Problems()
-    problems.email("owner", owner)
-    checked: list[dict[str, Any]] = []
-    if kind not in {"linkedin", "email", "titles_and_company"}:
-        problems.add("type", f"must be linkedin, email or titles_and_company, got {kind!r}")
-    if problems.non_empty("leads", leads) and len(leads) > MAX_LEAD_LIST_LEADS:
-        problems.add(
-            "leads", f"{len(leads)} leads; a lead list takes at most {MAX_LEAD_LIST_LEADS} (split it yourself)"
-        )
-    for where, cleaned in _lead_mappings(problems, leads, "must be a mapping"):
+def lead_list_lead(kind: str) -> Callable[[Problems, str, Any], dict[str, Any] | None]:
+    """The check of one lead of a ``kind`` lead list."""
+
+    def check(problems: Problems, where: str, item: Any) -> dict[str, Any] | None:
+        cleaned = _mapping(problems, where, item, "must be a mapping")
+        if cleaned is None:
+            return None
         needed = _LEAD_LIST_NEEDS.get(kind)
         if needed and not cleaned.get(needed):
             problems.add(where, f"a {kind} lead list needs {needed} on every lead")
@@ -298,9 +304,18 @@ def lead_list_leads(kind: str, leads: Sequence[Any], owner: Any = "owner@example
             problems.add(where, "a titles_and_company lead list needs title and company_name or company_domain")
         if "email" in cleaned:
             problems.email(f"{where}.email", cleaned["email"])
-        checked.append(cleaned)
-    problems.raise_if_any()
-    return checked
+        return cleaned
+
+    return check
+
+
+def lead_list_problems(owner: Any, kind: Any) -> list[InputProblem]:
+    """The problems of the lead list's own arguments (its leads are checked one by one by ``lead_list_lead``)."""
+    problems = Problems()
+    problems.email("owner", owner)
+    if kind not in LEAD_LIST_TYPES:
+        problems.add("type", f"must be linkedin, email or titles_and_company, got {kind!r}")
+    return problems.items
 
 
 def _uuid(problems: Problems, where: str, value: Any) -> None:
@@ -337,14 +352,47 @@ def search_page(filters: Mapping[str, Any], page: int, page_size: int | None) ->
     return endpoint_request(search_people, PersonSearch, PARSER, body=_body(PeopleSearchRequest, body))
 
 
+class SearchPages:
+    """The requests of a people search, page after page; the next page number is counted by the client."""
+
+    def __init__(self, filters: Mapping[str, Any], start_page: int, page_size: int | None) -> None:
+        self._filters = dict(filters)
+        self._start = start_page
+        self._size = page_size
+        self._asked = start_page
+
+    def first(self) -> Request[PersonSearch]:
+        self._asked = self._start
+        return search_page(self._filters, self._start, self._size)
+
+    def after(self, page: PersonSearch) -> Request[PersonSearch] | None:
+        number = search_next_page(page, requested=self._asked, items=len(search_items(page)))
+        if number is None:
+            return None
+        self._asked = number
+        return search_page(self._filters, number, self._size)
+
+
+def _with_items(request: Request[M], key: str, items: Sequence[dict[str, Any]]) -> Request[M]:
+    """``request`` with ``items`` as its body's ``key`` list.
+
+    The rows were cleaned by the checks of this module, so they go out as they are: no model is built
+    for each of a part's 10,000 rows just to be turned back into JSON.
+    """
+    body = dict(request.call.json)
+    body[key] = list(items)
+    return Request(dataclasses.replace(request.call, json=body), request.parse)
+
+
 def start_enrichment(
     leads: Sequence[dict[str, Any]], reveal_email: bool, reveal_phone: bool
 ) -> Request[PersonEnrichment]:
     body = _body(
         StartBatchOfPersonEnrichmentsRequest,
-        {"leads": list(leads), "reveal_email": reveal_email, "reveal_phone_numbers": reveal_phone},
+        {"leads": [], "reveal_email": reveal_email, "reveal_phone_numbers": reveal_phone},
     )
-    return endpoint_request(start_batch_of_person_enrichments, PersonEnrichment, PARSER, creates=True, body=body)
+    request = endpoint_request(start_batch_of_person_enrichments, PersonEnrichment, PARSER, creates=True, body=body)
+    return _with_items(request, "leads", leads)
 
 
 def get_enrichment(job_id: Any) -> Request[PersonEnrichment]:
@@ -356,9 +404,10 @@ def cancel_enrichment(job_id: Any) -> Request[PersonEnrichment]:
     return endpoint_request(cancel_batch_of_person_enrichments, PersonEnrichment, PARSER, id=job_id, body=body)
 
 
-def start_email_validation(emails: Sequence[str]) -> Request[EmailValidation]:
-    body = _body(EmailValidationsRequest, {"emails": [{"email": e} for e in emails]})
-    return endpoint_request(start_batch_of_email_validations, EmailValidation, PARSER, creates=True, body=body)
+def start_email_validation(emails: Sequence[dict[str, Any]]) -> Request[EmailValidation]:
+    body = _body(EmailValidationsRequest, {"emails": []})
+    request = endpoint_request(start_batch_of_email_validations, EmailValidation, PARSER, creates=True, body=body)
+    return _with_items(request, "emails", emails)
 
 
 def get_email_validation(job_id: Any) -> Request[EmailValidation]:
@@ -370,8 +419,9 @@ def cancel_email_validation(job_id: Any) -> Request[EmailValidation]:
     return endpoint_request(cancel_batch_of_email_validations, EmailValidation, PARSER, id=str(job_id), body=body)
 
 
-def create_list(body: dict[str, Any]) -> Request[LeadList]:
-    return endpoint_request(create_lead_list, LeadList, PARSER, creates=True, body=_body(LeadListRequest, body))
+def create_list(body: dict[str, Any], leads: Sequence[dict[str, Any]]) -> Request[LeadList]:
+    model = _body(LeadListRequest, {**body, "leads": []})
+    return _with_items(endpoint_request(create_lead_list, LeadList, PARSER, creates=True, body=model), "leads", leads)
 
 
 def get_list(list_id: Any) -> Request[LeadList]:
@@ -389,18 +439,29 @@ def list_sequences(filters: Mapping[str, Any]) -> Request[Sequences]:
 def add_sequence_leads(
     sequence_id: str, leads: Sequence[dict[str, Any]], settings: Mapping[str, Any] | None
 ) -> Request[AddLeads]:
-    body: dict[str, Any] = {"leads": list(leads)}
+    body: dict[str, Any] = {"leads": []}
     if settings:
         body["settings"] = dict(settings)
-    return endpoint_request(
+    request = endpoint_request(
         add_leads, AddLeads, PARSER, creates=True, id=sequence_id, body=_body(AddLeadsRequest, body)
     )
+    return _with_items(request, "leads", leads)
 
 
-def merge_add_leads(parts: Sequence[AddLeads]) -> AddLeads:
-    """One summary for a request that was split into several."""
-    if len(parts) == 1:
-        return parts[0]
+@attrs.define
+class AddLeadsSummary(AddLeads):
+    """The server's add-leads summary for every part sent, plus the rows the client did not send.
+
+    ``skipped``: rows set aside by ``on_invalid="skip"``; ``duplicates``: position sent -> the later
+    positions that repeated it exactly (sent once).  Neither is part of ``to_dict()``.
+    """
+
+    skipped: list[Skipped] = attrs.field(factory=list, kw_only=True)
+    duplicates: dict[int, list[int]] = attrs.field(factory=dict, kw_only=True)
+
+
+def merge_add_leads(parts: Sequence[AddLeads], plan: Plan | None = None) -> AddLeadsSummary:
+    """One summary for a request that was split into several, with what the plan set aside."""
     merged: dict[str, Any] = {}
     for part in parts:
         for key, value in part.to_dict().items():
@@ -410,7 +471,50 @@ def merge_add_leads(parts: Sequence[AddLeads]) -> AddLeads:
                 merged[key] = [*merged.get(key, []), *value]
             else:
                 merged.setdefault(key, value)
-    return AddLeads.from_dict(merged)
+    summary = AddLeadsSummary.from_dict(merged)
+    if plan is not None:
+        summary.skipped = list(plan.skipped)
+        summary.duplicates = {k: list(v) for k, v in plan.duplicates.items()}
+    return summary
+
+
+# --------------------------------------------------------------------------- batch plans
+def enrichment_plan(leads: Iterable[Any], on_invalid: OnInvalid) -> Plan:
+    return plan_batch(
+        leads, name="leads", what="leads such as {'email': ...}", check=enrichment_lead,
+        part_size=MAX_ENRICHMENT_LEADS, on_invalid=on_invalid,
+    )  # fmt: skip
+
+
+def email_plan(emails: Iterable[Any], on_invalid: OnInvalid) -> Plan:
+    return plan_batch(
+        emails, name="emails", what="email addresses", check=email_item,
+        part_size=MAX_EMAIL_VALIDATIONS, on_invalid=on_invalid,
+    )  # fmt: skip
+
+
+def sequence_plan(sequence_id: Any, leads: Iterable[Any], on_invalid: OnInvalid) -> Plan:
+    return plan_batch(
+        leads, name="leads", what="leads with an email or a linkedin_url", check=sequence_lead,
+        part_size=MAX_SEQUENCE_LEADS, on_invalid=on_invalid, also=sequence_id_problems(sequence_id),
+    )  # fmt: skip
+
+
+def lead_list_plan(owner: Any, kind: str, leads: Iterable[Any], on_invalid: OnInvalid) -> Plan:
+    """A lead list is one request: at most MAX_LEAD_LIST_LEADS distinct valid leads (split it yourself)."""
+    return plan_batch(
+        leads, name="leads", what="leads", check=lead_list_lead(kind), part_size=MAX_LEAD_LIST_LEADS,
+        on_invalid=on_invalid, max_items=MAX_LEAD_LIST_LEADS, too_many=" (split the list yourself)",
+        also=lead_list_problems(owner, kind),
+    )  # fmt: skip
+
+
+def release_results(model: Any) -> Any:
+    """A job model without its page of results (kept by a job once they were given out)."""
+    for name in ("results", "leads"):
+        if isinstance(getattr(model, name, None), list):
+            setattr(model, name, [])
+    return model
 
 
 def exclusions_page(kind: str, filters: Mapping[str, Any]) -> Request[Any]:
@@ -531,7 +635,9 @@ def follow(href: str, model: type[Any]) -> Request[Any]:
 
 def check_search(filters: Mapping[str, Any], page_size: int | None, start_page: int) -> None:
     problems = Problems()
-    known = {f.name for f in attrs.fields(PeopleSearchRequest)} - {"page", "page_size", "additional_properties"}
+    # The constructor's keywords (attrs aliases: optional fields are stored under a private name).
+    keywords = {f.alias or f.name for f in attrs.fields(PeopleSearchRequest)}
+    known = keywords - {"page", "page_size", "additional_properties"}
     for name in sorted(set(filters) - known):
         problems.add(name, f"is not a documented search filter; known: {', '.join(sorted(known))}")
     if page_size is not None and not (isinstance(page_size, int) and 1 <= page_size <= MAX_SEARCH_PAGE_SIZE):
@@ -545,18 +651,13 @@ def lead_list_body(
     *,
     owner: str,
     kind: str,
-    leads: Sequence[Any],
     shared: bool,
     name: str | None,
     visible: bool | None,
     options: Mapping[str, bool] | None,
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "owner": owner,
-        "type": kind,
-        "shared": shared,
-        "leads": lead_list_leads(kind, leads, owner),
-    }
+    """The lead list request without its leads (``lead_list_plan`` checks them with the other arguments)."""
+    body: dict[str, Any] = {"owner": owner, "type": kind, "shared": shared}
     for key, value in (("name", name), ("visible", visible), ("options", dict(options) if options else None)):
         if value is not None:
             body[key] = value
@@ -604,9 +705,15 @@ def exclusion_items(page: Any) -> list[Any]:
     return found
 
 
-ENRICHMENT_READER: JobReader[Any, Any] = JobReader(_status, _errors, _list_of("results"), cursor_next_href)
-EMAIL_VALIDATION_READER: JobReader[Any, Any] = JobReader(_status, _errors, _list_of("results"), cursor_next_href)
-LEAD_LIST_READER: JobReader[Any, Any] = JobReader(_status, _errors, _list_of("leads"), cursor_next_href)
+ENRICHMENT_READER: JobReader[Any, Any] = JobReader(
+    _status, _errors, _list_of("results"), cursor_next_href, release_results
+)
+EMAIL_VALIDATION_READER: JobReader[Any, Any] = JobReader(
+    _status, _errors, _list_of("results"), cursor_next_href, release_results
+)
+LEAD_LIST_READER: JobReader[Any, Any] = JobReader(
+    _status, _errors, _list_of("leads"), cursor_next_href, release_results
+)
 
 
 def job_id_of(model: Any) -> Any:

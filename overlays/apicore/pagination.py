@@ -3,8 +3,8 @@
 A paginator is given how to fetch the first page, how to find the fetch for the page
 after a given one (``None`` at the last page), and how to read the items of a page.
 Only one page is held at a time.  ``cursor_following`` follows ``_links.next.href``
-exactly as the server wrote it (never rebuilding cursors); ``search_following`` asks for
-``page + 1`` until ``_pagination.total_pages``.
+exactly as the server wrote it (never rebuilding cursors); ``search_next_page`` asks for
+the page after the one requested until ``_pagination.total_pages``.
 """
 
 from __future__ import annotations
@@ -34,21 +34,22 @@ def cursor_next_href(page: Any) -> str | None:
     return href if isinstance(href, str) and href else None
 
 
-def search_next_page(page: Any, *, items: int | None = None) -> int | None:
-    """The page after ``page`` for searcher pagination (``_pagination``), or None after the last one.
+def search_next_page(page: Any, *, requested: int, items: int | None = None) -> int | None:
+    """The page to ask for after page ``requested`` (searcher pagination, ``_pagination``), or None after the last.
 
-    Uses ``page`` and ``total_pages``; when the total is missing, a page shorter than
-    ``page_size`` is the last.
+    The next number is counted from the page the client asked for, never from the page number in the
+    answer (a wrong or hostile value there cannot send the client to page -87,292,276).  The answer's
+    ``total_pages`` ends the walk when it is a sane whole number; otherwise a page shorter than its
+    ``page_size``, or an empty one, is the last.
     """
-    current = _walk(page, ("pagination", "page"), ("_pagination", "page"))
-    if not isinstance(current, int):
+    if items == 0:
         return None
     total = _walk(page, ("pagination", "total_pages"), ("_pagination", "total_pages"))
-    if isinstance(total, int):
-        return current + 1 if current < total else None
+    if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
+        return requested + 1 if requested < total else None
     size = _walk(page, ("pagination", "page_size"), ("_pagination", "page_size"))
-    if isinstance(size, int) and items is not None and size > 0 and items >= size:
-        return current + 1
+    if isinstance(size, int) and not isinstance(size, bool) and items is not None and size > 0 and items >= size:
+        return requested + 1
     return None
 
 

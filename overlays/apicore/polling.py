@@ -1,8 +1,13 @@
 """Background jobs: refresh, wait (honouring Retry-After), iterate results, cancel.
 
 A job may consist of several parts: an input larger than the per-request limit is sent
-as several server-side jobs, and the client shows them as one.  ``results()`` yields
-every result of every part, part after part, so results come back in input order.
+as several server-side jobs, and the client shows them as one.  ``results()`` streams:
+it yields each part's results as soon as that part completes (in input order within the
+part), polling the others meanwhile, and a part's results are released once yielded.  If
+fetching a page fails, the next ``results()`` call resumes from that page.  A job that
+sent a ``Plan`` (``apicore.batching``) also knows the input position of every result
+(``indexed_results()``), what was set aside (``skipped``) and gives a duplicate's result
+for each position that repeated it.
 
 What differs per vendor and job type (how to fetch, cancel, read the status, the
 results and the next page) comes in a ``JobSource``; what differs between sync and
@@ -14,13 +19,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
 
-from .errors import APIConnectionError, JobFailed, JobTimeout, RateLimited, RequestTimeout, ServerError
+from .batching import Plan, Skipped
+from .errors import APIConnectionError, ClientError, JobFailed, JobTimeout, RateLimited, RequestTimeout, ServerError
 from .retries import parse_retry_after
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "JobPart",
     "JobReader",
     "PollPolicy",
+    "Progress",
     "SyncJobSource",
 ]
 
@@ -68,6 +76,29 @@ class JobPart(Generic[M]):
     polls: int = 0
     next_poll_at: float = 0.0
     failures: int = 0
+    yielded: bool = False  # every result of this part was given out in the current round of results()
+    results: int = 0  # results of this part taken from its pages in the current round
+    released: bool = False  # the model no longer holds the first page of results
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a job stands: parts finished on the server, results given out, rows set aside."""
+
+    status: str | None
+    parts_done: int
+    parts_total: int
+    results_fetched: int
+    results_expected: int | None  # one per valid input position; None for a job resumed by id
+    skipped: int
+
+    def __str__(self) -> str:
+        expected = "" if self.results_expected is None else f"/{self.results_expected:,}"
+        skipped = f", {self.skipped:,} row{'' if self.skipped == 1 else 's'} skipped" if self.skipped else ""
+        return (
+            f"{self.status}: {self.parts_done}/{self.parts_total} parts done, "
+            f"{self.results_fetched:,}{expected} results fetched{skipped}"
+        )
 
 
 class SyncJobSource(Protocol[M_co]):
@@ -98,6 +129,18 @@ class JobReader(Generic[M, R]):
     errors: Callable[[M], list[dict[str, Any]]]
     results: Callable[[M], Sequence[R | None]]
     next_href: Callable[[M], str | None]
+    #: The model without its page of results (kept once they were given out); None keeps it as is.
+    release: Callable[[M], M] | None = None
+
+
+@dataclass
+class _Cursor(Generic[M, R]):
+    """Where ``results()`` stands: the part and page being given out, and what is still to give."""
+
+    part: int | None = None
+    page: Any = None
+    offset: int = 0  # items of ``page`` already taken
+    pending: deque[tuple[int | None, R]] = field(default_factory=deque)
 
 
 @dataclass
@@ -106,6 +149,10 @@ class _JobCore(Generic[M, R]):
     reader: JobReader[M, R]
     policy: PollPolicy = field(default_factory=PollPolicy)
     clock: Callable[[], float] = time.monotonic
+    plan: Plan | None = None
+    logger: logging.Logger = _logger
+    cursor: _Cursor[M, R] = field(default_factory=_Cursor)
+    given: int = 0  # results given out by results() in the current round (duplicates included)
 
     @property
     def id(self) -> Any:
@@ -132,7 +179,11 @@ class _JobCore(Generic[M, R]):
         return all(self.part_status(p) in TERMINAL for p in self.parts)
 
     def record(self, part: JobPart[M], model: M, response: httpx.Response | None) -> None:
+        before = self.part_status(part)
         part.model = model
+        after = self.part_status(part)
+        if after != before:
+            self.logger.info("job %s is %s (part %d of %d)", part.id, after, self.index(part) + 1, len(self.parts))
         part.polls += 1
         part.failures = 0
         hint = parse_retry_after(response.headers.get("retry-after")) if response is not None else None
@@ -152,16 +203,11 @@ class _JobCore(Generic[M, R]):
         hint = getattr(error, "retry_after", None)
         wait = hint if isinstance(hint, (int, float)) else self.delay(part) * 2**part.failures
         part.next_poll_at = self.clock() + min(float(wait), self.policy.max_interval)
-        _logger.info("polling job %s failed (%s); next poll in %.1fs", part.id, type(error).__name__, wait)
+        self.logger.info("polling job %s failed (%s); next poll in %.1fs", part.id, type(error).__name__, wait)
 
     def next_part(self) -> JobPart[M] | None:
         pending = [p for p in self.parts if self.part_status(p) not in TERMINAL]
         return min(pending, key=lambda p: p.next_poll_at) if pending else None
-
-    def polled(self, part: JobPart[M], model: M, response: httpx.Response) -> None:
-        """Record a successful poll of ``part``; raise JobFailed when a part ended in error."""
-        self.record(part, model, response)
-        self.check_failed()
 
     def check_failed(self) -> None:
         for part in self.parts:
@@ -184,6 +230,79 @@ class _JobCore(Generic[M, R]):
         started = self.clock()
         return (None if timeout is None else started + timeout), started
 
+    def index(self, part: JobPart[M]) -> int:
+        return next(i for i, p in enumerate(self.parts) if p is part)
+
+    # -- streaming results -------------------------------------------------------------------
+    def ready(self) -> int | None:
+        """The first part that finished on the server and whose results were not given out yet."""
+        for index, part in enumerate(self.parts):
+            if not part.yielded and self.part_status(part) in TERMINAL:
+                if self.part_status(part) == "error":
+                    raise JobFailed(part.id, self.reader.errors(part.model))
+                return index
+        return None
+
+    def all_yielded(self) -> bool:
+        return all(p.yielded for p in self.parts)
+
+    def start(self, index: int, page: M) -> None:
+        self.cursor = _Cursor(part=index, page=page)
+
+    def take(self) -> bool:
+        """Move the next result of the current page to ``cursor.pending``; False at the end of the page."""
+        cursor = self.cursor
+        items = self.reader.results(cursor.page)
+        if cursor.offset >= len(items):
+            return False
+        assert cursor.part is not None
+        part = self.parts[cursor.part]
+        item = items[cursor.offset]
+        cursor.offset += 1
+        number = part.results
+        part.results += 1
+        if item is None:
+            return True
+        position = self.position(cursor.part, number)
+        cursor.pending.append((position, item))
+        if position is not None and self.plan is not None:
+            cursor.pending.extend((repeat, item) for repeat in self.plan.duplicates.get(position, ()))
+        return True
+
+    def position(self, part: int, number: int) -> int | None:
+        """The input position of result ``number`` of ``part``, when the job knows its plan."""
+        if self.plan is None or part >= len(self.plan.parts) or number >= len(self.plan.parts[part]):
+            return None
+        return self.plan.parts[part][number]
+
+    def finish_part(self) -> None:
+        """Every result of the current part was given out: release its page and move on."""
+        assert self.cursor.part is not None
+        part = self.parts[self.cursor.part]
+        part.yielded = True
+        if self.reader.release is not None:
+            part.model = self.reader.release(part.model)
+            part.released = True
+        self.cursor = _Cursor()
+
+    def new_round(self) -> None:
+        """Start giving results from the first part again (the previous round ended)."""
+        for part in self.parts:
+            part.yielded = False
+            part.results = 0
+        self.given = 0
+        self.cursor = _Cursor()
+
+    def progress(self) -> Progress:
+        return Progress(
+            status=self.status,
+            parts_done=sum(1 for p in self.parts if self.part_status(p) in TERMINAL),
+            parts_total=len(self.parts),
+            results_fetched=self.given,
+            results_expected=None if self.plan is None else self.plan.expected,
+            skipped=0 if self.plan is None else len(self.plan.skipped),
+        )
+
 
 class _JobView(Generic[M, R]):
     """What a job shows, sync or async."""
@@ -200,9 +319,11 @@ class _JobView(Generic[M, R]):
         policy: PollPolicy | None = None,
         sleep: Callable[[float], Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        plan: Plan | None = None,
+        logger: logging.Logger | None = None,
     ) -> None:
         self._source = source
-        self._core = _JobCore([], reader, policy or PollPolicy(), clock)
+        self._core = _JobCore([], reader, policy or PollPolicy(), clock, plan, logger or _logger)
         self._core.parts = [self._core.new_part(job_id, model, response) for job_id, model, response in created]
         if not self._core.parts:
             raise ValueError("a job needs at least one part")
@@ -240,9 +361,31 @@ class _JobView(Generic[M, R]):
         """How many times the job was polled so far."""
         return sum(p.polls for p in self._core.parts)
 
+    @property
+    def progress(self) -> Progress:
+        """Parts finished on the server out of all parts, results given out so far, rows set aside."""
+        return self._core.progress()
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        """The input rows set aside by ``on_invalid="skip"`` (index, problems, the row), in input order."""
+        return [] if self._core.plan is None else list(self._core.plan.skipped)
+
+    @property
+    def duplicates(self) -> dict[int, list[int]]:
+        """Input position sent -> the later positions that repeated it exactly (sent once, same result)."""
+        return {} if self._core.plan is None else {k: list(v) for k, v in self._core.plan.duplicates.items()}
+
+    def _check_indexed(self) -> None:
+        if self._core.plan is None:
+            raise ClientError(
+                "input positions are known only to the job object that sent the input; "
+                "a job resumed by id gives results() without positions"
+            )
+
 
 class Job(_JobView[M, R]):
-    """A background job (sync).  ``wait()``, then iterate ``results()``."""
+    """A background job (sync).  ``wait()``, or iterate ``results()`` straight away."""
 
     _source: SyncJobSource[M]
     _sleep: Callable[[float], None]
@@ -254,35 +397,72 @@ class Job(_JobView[M, R]):
             self._core.record(part, model, response)
         return self
 
+    def _poll(self, part: JobPart[M], deadline: float | None, started: float) -> bool:
+        """Sleep until ``part`` may be polled, poll it; False when the poll failed (and will be retried)."""
+        wait = self._core.sleep_needed(part, deadline, started)
+        if wait:
+            self._sleep(wait)
+        try:
+            model, response = self._source.fetch(part.id)
+        except _TRANSIENT as error:
+            self._core.record_failure(part, error)
+            return False
+        self._core.record(part, model, response)
+        return True
+
     def wait(self, timeout: float | None = None, on_progress: Callable[[Job[M, R]], None] | None = None) -> Job[M, R]:
         """Poll until every part is completed or canceled; raise JobFailed on error, JobTimeout on timeout."""
         deadline, started = self._core.deadline_for(timeout)
         while (part := self._core.next_part()) is not None:
-            wait = self._core.sleep_needed(part, deadline, started)
-            if wait:
-                self._sleep(wait)
-            try:
-                model, response = self._source.fetch(part.id)
-            except _TRANSIENT as error:
-                self._core.record_failure(part, error)
+            if not self._poll(part, deadline, started):
                 continue
-            self._core.polled(part, model, response)
+            self._core.check_failed()
             if on_progress is not None:
                 on_progress(self)
         self._core.check_failed()
         return self
 
     def results(self) -> Iterator[R]:
-        """Every result of every part, in input order (waits for the job first)."""
-        if not self.done:
-            self.wait()
-        reader = self._core.reader
-        for part in self._core.parts:
-            page: M | None = part.model
-            while page is not None:
-                yield from (item for item in reader.results(page) if item is not None)
-                href = reader.next_href(page)
-                page = self._source.fetch_href(href) if href else None
+        """Every result, each part's as soon as it completes (input order within a part); see the module doc."""
+        for _, item in self._stream():
+            yield item
+
+    def indexed_results(self) -> Iterator[tuple[int, R]]:
+        """``(input position, result)`` for every valid input row, duplicates included (see ``results``)."""
+        self._check_indexed()
+        for position, item in self._stream():
+            assert position is not None
+            yield position, item
+
+    def _stream(self) -> Iterator[tuple[int | None, R]]:
+        core = self._core
+        if core.all_yielded():
+            core.new_round()
+        started = core.clock()
+        while True:
+            cursor = core.cursor
+            while cursor.pending:
+                core.given += 1
+                yield cursor.pending.popleft()
+            if cursor.part is None:
+                index = core.ready()
+                if index is None:
+                    if core.all_yielded():
+                        return
+                    part = core.next_part()
+                    if part is not None:
+                        self._poll(part, None, started)
+                    continue
+                part = core.parts[index]
+                core.start(index, self._source.fetch(part.id)[0] if part.released else part.model)
+                continue
+            if core.take():
+                continue
+            href = core.reader.next_href(cursor.page)
+            if href:
+                cursor.page, cursor.offset = self._source.fetch_href(href), 0
+            else:
+                core.finish_part()
 
     def cancel(self) -> Job[M, R]:
         for part in self._core.parts:
@@ -292,7 +472,7 @@ class Job(_JobView[M, R]):
 
 
 class AsyncJob(_JobView[M, R]):
-    """A background job (async).  ``await job.wait()``, then ``async for`` over ``results()``."""
+    """A background job (async).  ``await job.wait()``, or ``async for`` over ``results()`` straight away."""
 
     _source: AsyncJobSource[M]
     _sleep: Callable[[float], Awaitable[Any]]
@@ -304,21 +484,27 @@ class AsyncJob(_JobView[M, R]):
             self._core.record(part, model, response)
         return self
 
+    async def _poll(self, part: JobPart[M], deadline: float | None, started: float) -> bool:
+        wait = self._core.sleep_needed(part, deadline, started)
+        if wait:
+            await self._sleep(wait)
+        try:
+            model, response = await self._source.fetch(part.id)
+        except _TRANSIENT as error:
+            self._core.record_failure(part, error)
+            return False
+        self._core.record(part, model, response)
+        return True
+
     async def wait(
         self, timeout: float | None = None, on_progress: Callable[[AsyncJob[M, R]], Any] | None = None
     ) -> AsyncJob[M, R]:
         """Poll until every part is completed or canceled; raise JobFailed on error, JobTimeout on timeout."""
         deadline, started = self._core.deadline_for(timeout)
         while (part := self._core.next_part()) is not None:
-            wait = self._core.sleep_needed(part, deadline, started)
-            if wait:
-                await self._sleep(wait)
-            try:
-                model, response = await self._source.fetch(part.id)
-            except _TRANSIENT as error:
-                self._core.record_failure(part, error)
+            if not await self._poll(part, deadline, started):
                 continue
-            self._core.polled(part, model, response)
+            self._core.check_failed()
             if on_progress is not None:
                 outcome = on_progress(self)
                 if asyncio.iscoroutine(outcome):
@@ -327,18 +513,46 @@ class AsyncJob(_JobView[M, R]):
         return self
 
     async def results(self) -> AsyncIterator[R]:
-        """Every result of every part, in input order (waits for the job first)."""
-        if not self.done:
-            await self.wait()
-        reader = self._core.reader
-        for part in self._core.parts:
-            page: M | None = part.model
-            while page is not None:
-                for item in reader.results(page):
-                    if item is not None:
-                        yield item
-                href = reader.next_href(page)
-                page = await self._source.fetch_href(href) if href else None
+        """Every result, each part's as soon as it completes (input order within a part); see the module doc."""
+        async for _, item in self._stream():
+            yield item
+
+    async def indexed_results(self) -> AsyncIterator[tuple[int, R]]:
+        """``(input position, result)`` for every valid input row, duplicates included (see ``results``)."""
+        self._check_indexed()
+        async for position, item in self._stream():
+            assert position is not None
+            yield position, item
+
+    async def _stream(self) -> AsyncIterator[tuple[int | None, R]]:
+        core = self._core
+        if core.all_yielded():
+            core.new_round()
+        started = core.clock()
+        while True:
+            cursor = core.cursor
+            while cursor.pending:
+                core.given += 1
+                yield cursor.pending.popleft()
+            if cursor.part is None:
+                index = core.ready()
+                if index is None:
+                    if core.all_yielded():
+                        return
+                    part = core.next_part()
+                    if part is not None:
+                        await self._poll(part, None, started)
+                    continue
+                part = core.parts[index]
+                core.start(index, (await self._source.fetch(part.id))[0] if part.released else part.model)
+                continue
+            if core.take():
+                continue
+            href = core.reader.next_href(cursor.page)
+            if href:
+                cursor.page, cursor.offset = await self._source.fetch_href(href), 0
+            else:
+                core.finish_part()
 
     async def cancel(self) -> AsyncJob[M, R]:
         for part in self._core.parts:

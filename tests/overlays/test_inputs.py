@@ -269,7 +269,8 @@ def create(am: Amplemarket, **overrides: Any) -> Callable[[], Any]:
 
 
 def test_lead_list_with_more_than_10000_leads(am: Amplemarket, api: FakeAPI) -> None:
-    rejected(api, create(am, leads=leads(10_001)), ("leads", "10001 leads; a lead list takes at most 10000"))
+    too_many = "10,001 leads; at most 10,000 fit in one request (split the list yourself)"
+    rejected(api, create(am, leads=leads(10_001)), ("leads", too_many))
 
 
 def test_lead_list_of_10000_leads_is_accepted(am: Amplemarket, api: FakeAPI) -> None:
