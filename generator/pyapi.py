@@ -330,6 +330,9 @@ def _class_symbols(
     found = {qualname: Symbol(what="class", module=module, owner=owner, text=text, class_kind=kind, bases=bases)}
     for item in _statements(node.body):
         if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+            existing = found.get(f"{qualname}.{item.name}")
+            if existing is not None and existing.what == "field":
+                continue  # the accessors of a privately stored field (``_x = field(alias="x")``): the field says it
             if _is_public(item.name) or item.name in _PUBLIC_DUNDERS:
                 found[f"{qualname}.{item.name}"] = _function_symbol(
                     item, what="method", module=module, owner=qualname, imports=imports

@@ -7,6 +7,7 @@ Shared by the sync and async clients: every function here validates its argument
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -83,7 +84,7 @@ from amplemarket_api.models import (
     TaskTypes,
     Users,
 )
-from amplemarket_api.types import UNSET, Unset
+from amplemarket_api.types import UNSET
 from apicore import JobReader, Limit, cursor_next_href, search_next_page
 from apicore.batching import OnInvalid, Plan, Skipped, plan_batch
 from apicore.errors import (
@@ -143,7 +144,7 @@ def _unset(value: Any) -> Any:
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None or isinstance(value, Unset) else str(value)
+    return None if value is None else str(value)
 
 
 # --------------------------------------------------------------------------- input checks
@@ -373,20 +374,19 @@ class SearchPages:
         return search_page(self._filters, number, self._size)
 
 
-def _with_items(request: Request[M], key: str, items: Sequence[dict[str, Any]]) -> Request[M]:
-    """``request`` with ``items`` as its body's ``key`` list.
+def _with_items(request: Request[M], key: str, rows: Iterable[bytes]) -> Request[M]:
+    """``request`` with ``rows`` (each one row's JSON, as the batch plan keeps it) as its body's ``key`` list.
 
-    The rows were cleaned by the checks of this module, so they go out as they are: no model is built
-    for each of a part's 10,000 rows just to be turned back into JSON.
+    The rows were cleaned by the checks of this module, so the body is written straight from their JSON:
+    no object is made for each of a part's 10,000 rows just to be encoded again.
     """
-    body = dict(request.call.json)
-    body[key] = list(items)
-    return Request(dataclasses.replace(request.call, json=body), request.parse)
+    rest = {k: v for k, v in request.call.json.items() if k != key}
+    tail = json.dumps(rest, separators=(",", ":"), ensure_ascii=False).encode()[1:-1]
+    content = b"".join((b'{"', key.encode(), b'":[', b",".join(rows), b"]", b"," if tail else b"", tail, b"}"))
+    return Request(dataclasses.replace(request.call, json=None, content=content), request.parse)
 
 
-def start_enrichment(
-    leads: Sequence[dict[str, Any]], reveal_email: bool, reveal_phone: bool
-) -> Request[PersonEnrichment]:
+def start_enrichment(leads: Iterable[bytes], reveal_email: bool, reveal_phone: bool) -> Request[PersonEnrichment]:
     body = _body(
         StartBatchOfPersonEnrichmentsRequest,
         {"leads": [], "reveal_email": reveal_email, "reveal_phone_numbers": reveal_phone},
@@ -404,7 +404,7 @@ def cancel_enrichment(job_id: Any) -> Request[PersonEnrichment]:
     return endpoint_request(cancel_batch_of_person_enrichments, PersonEnrichment, PARSER, id=job_id, body=body)
 
 
-def start_email_validation(emails: Sequence[dict[str, Any]]) -> Request[EmailValidation]:
+def start_email_validation(emails: Iterable[bytes]) -> Request[EmailValidation]:
     body = _body(EmailValidationsRequest, {"emails": []})
     request = endpoint_request(start_batch_of_email_validations, EmailValidation, PARSER, creates=True, body=body)
     return _with_items(request, "emails", emails)
@@ -419,7 +419,7 @@ def cancel_email_validation(job_id: Any) -> Request[EmailValidation]:
     return endpoint_request(cancel_batch_of_email_validations, EmailValidation, PARSER, id=str(job_id), body=body)
 
 
-def create_list(body: dict[str, Any], leads: Sequence[dict[str, Any]]) -> Request[LeadList]:
+def create_list(body: dict[str, Any], leads: Iterable[bytes]) -> Request[LeadList]:
     model = _body(LeadListRequest, {**body, "leads": []})
     return _with_items(endpoint_request(create_lead_list, LeadList, PARSER, creates=True, body=model), "leads", leads)
 
@@ -437,7 +437,7 @@ def list_sequences(filters: Mapping[str, Any]) -> Request[Sequences]:
 
 
 def add_sequence_leads(
-    sequence_id: str, leads: Sequence[dict[str, Any]], settings: Mapping[str, Any] | None
+    sequence_id: str, leads: Iterable[bytes], settings: Mapping[str, Any] | None
 ) -> Request[AddLeads]:
     body: dict[str, Any] = {"leads": []}
     if settings:
@@ -717,5 +717,4 @@ LEAD_LIST_READER: JobReader[Any, Any] = JobReader(
 
 
 def job_id_of(model: Any) -> Any:
-    value = getattr(model, "id", None)
-    return None if isinstance(value, Unset) else value
+    return getattr(model, "id", None)  # an absent field reads as None on the generated models

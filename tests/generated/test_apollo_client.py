@@ -18,7 +18,7 @@ from apollo_api.models import (
     Organization,
     Person,
 )
-from apollo_api.types import UNSET
+from apollo_api.types import fields_set
 from tests._specdata import curated
 
 CLIENT = Client(base_url="https://api.example.invalid")
@@ -95,7 +95,8 @@ def test_request_hooks_build_the_documented_requests() -> None:
         "reveal_phone_number": True,
         "webhook_url": "https://hook.example",
     }
-    assert BulkMatchDetail().email is UNSET
+    assert BulkMatchDetail().email is None
+    assert fields_set(BulkMatchDetail()) == frozenset()
 
 
 def test_the_authenticated_client_sends_the_key_in_x_api_key() -> None:

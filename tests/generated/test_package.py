@@ -14,7 +14,7 @@ import pytest
 
 from generator._yamlio import load_document
 from generator.generate import PINNED_VERSION, TEMPLATES, _tree_hash, auth_defaults
-from generator.vendors import PROJECT_ROOT, VENDORS, Vendor
+from generator.vendors import VENDORS, Vendor
 
 PACKAGES = [VENDORS[name] for name in sorted(VENDORS)]
 
@@ -52,7 +52,7 @@ def test_manifest_records_the_inputs_and_every_file(vendor: Vendor) -> None:
     assert "py.typed" in listed
 
 
-CONSUMER = '''
+CONSUMER = """
 from amplemarket_api import AuthenticatedClient
 from amplemarket_api.types import Response, Unset
 
@@ -64,7 +64,7 @@ def status(response: Response[object]) -> int:
 
 def unset(value: str | Unset) -> str:
     return "" if isinstance(value, Unset) else value
-'''
+"""
 
 
 @pytest.mark.parametrize("vendor", PACKAGES, ids=lambda v: v.name)

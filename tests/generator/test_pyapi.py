@@ -140,6 +140,39 @@ def test_surface_collects_public_functions_classes_fields_enum_members_and_metho
     assert symbols["pkg.api.op.asyncio"].module == "pkg.api.op"
 
 
+ACCESSORS = """
+    from attrs import define, field
+
+
+    @define
+    class Person:
+        {before}
+        _email: str | None | Unset = field(default=UNSET, alias="email")
+        {after}
+
+    """
+PROPERTY = """@property
+        def email(self) -> str | None:
+            return None
+
+        @email.setter
+        def email(self, value: str | None) -> None:
+            pass
+
+        @email.deleter
+        def email(self) -> None:
+            pass"""
+
+
+@pytest.mark.parametrize("order", ["accessors-after", "accessors-before"])
+def test_a_privately_stored_field_is_one_field_whatever_its_accessors(tmp_path: Path, order: str) -> None:
+    before, after = ("", PROPERTY) if order == "accessors-after" else (PROPERTY, "")
+    symbols = _surface(tmp_path, {"models.py": ACCESSORS.format(before=before, after=after)})
+    email = symbols["pkg.models.Person.email"]
+    assert (email.what, email.text, email.required) == ("field", "str | None | Unset = ...", False)
+    assert set(symbols) == {"pkg.models.Person", "pkg.models.Person.email"}
+
+
 def test_surface_skips_private_modules_caches_and_imports(tmp_path: Path) -> None:
     symbols = _surface(
         tmp_path,

@@ -7,31 +7,60 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Account")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Account:
     """The account that owns the API key."""
 
-    id: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def name(self) -> None | str:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name"))
 
     def to_dict(self) -> dict[str, Any]:
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.account import Account
@@ -16,23 +16,39 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AccountInfo")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AccountInfo:
     """Account details wrapper."""
 
-    account: Account | None | Unset = UNSET
+    _account: Account | None | Unset = _attrs_field(default=UNSET, alias="account")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def account(self) -> Account | None:
+        value = self._account
+        return None if isinstance(value, Unset) else value
+
+    @account.setter
+    def account(self, value: Account | None) -> None:
+        self._account = value
+
+    @account.deleter
+    def account(self) -> None:
+        self._account = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.account import Account  # noqa: PLC0415
 
         account: dict[str, Any] | None | Unset
-        if isinstance(self.account, Unset):
+        if isinstance(self._account, Unset):
             account = UNSET
-        elif isinstance(self.account, Account):
-            account = self.account.to_dict()
+        elif isinstance(self._account, Account):
+            account = self._account.to_dict()
         else:
-            account = self.account
+            account = self._account
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.skipped_lead import SkippedLead
@@ -16,77 +16,209 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AddLeads")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AddLeads:
     """Counts of added leads and the leads skipped by each safety check."""
 
-    total: int | None | Unset = UNSET
-    """ Number of leads in the request. """
-    total_added_to_sequence: int | None | Unset = UNSET
-    """ How many leads went into the sequence. """
-    duplicate_emails: list[None | str] | None | Unset = UNSET
-    """ Emails repeated within the request; those leads are skipped. """
-    duplicate_linkedin_urls: list[None | str] | None | Unset = UNSET
-    """ LinkedIn URLs repeated within the request; those leads are skipped. """
-    in_exclusion_list_and_skipped: list[None | SkippedLead] | None | Unset = UNSET
-    """ Leads on the exclusion list. """
-    recently_contacted_and_skipped: list[None | SkippedLead] | None | Unset = UNSET
-    """ Leads contacted recently by the account. """
-    already_in_sequence_and_skipped: list[None | SkippedLead] | None | Unset = UNSET
-    """ Leads this sequence already holds with identical contact fields. """
-    in_other_draft_sequences_and_skipped: list[None | SkippedLead] | None | Unset = UNSET
-    """ Leads present in other draft sequences. """
-    in_other_active_sequences_and_skipped: list[None | SkippedLead] | None | Unset = UNSET
-    """ Leads present in other active sequences. """
+    _total: int | None | Unset = _attrs_field(default=UNSET, alias="total")
+    _total_added_to_sequence: int | None | Unset = _attrs_field(default=UNSET, alias="total_added_to_sequence")
+    _duplicate_emails: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="duplicate_emails")
+    _duplicate_linkedin_urls: list[None | str] | None | Unset = _attrs_field(
+        default=UNSET, alias="duplicate_linkedin_urls"
+    )
+    _in_exclusion_list_and_skipped: list[None | SkippedLead] | None | Unset = _attrs_field(
+        default=UNSET, alias="in_exclusion_list_and_skipped"
+    )
+    _recently_contacted_and_skipped: list[None | SkippedLead] | None | Unset = _attrs_field(
+        default=UNSET, alias="recently_contacted_and_skipped"
+    )
+    _already_in_sequence_and_skipped: list[None | SkippedLead] | None | Unset = _attrs_field(
+        default=UNSET, alias="already_in_sequence_and_skipped"
+    )
+    _in_other_draft_sequences_and_skipped: list[None | SkippedLead] | None | Unset = _attrs_field(
+        default=UNSET, alias="in_other_draft_sequences_and_skipped"
+    )
+    _in_other_active_sequences_and_skipped: list[None | SkippedLead] | None | Unset = _attrs_field(
+        default=UNSET, alias="in_other_active_sequences_and_skipped"
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def total(self) -> int | None:
+        """Number of leads in the request."""
+        value = self._total
+        return None if isinstance(value, Unset) else value
+
+    @total.setter
+    def total(self, value: int | None) -> None:
+        self._total = value
+
+    @total.deleter
+    def total(self) -> None:
+        self._total = UNSET
+
+    @property
+    def total_added_to_sequence(self) -> int | None:
+        """How many leads went into the sequence."""
+        value = self._total_added_to_sequence
+        return None if isinstance(value, Unset) else value
+
+    @total_added_to_sequence.setter
+    def total_added_to_sequence(self, value: int | None) -> None:
+        self._total_added_to_sequence = value
+
+    @total_added_to_sequence.deleter
+    def total_added_to_sequence(self) -> None:
+        self._total_added_to_sequence = UNSET
+
+    @property
+    def duplicate_emails(self) -> list[None | str] | None:
+        """Emails repeated within the request; those leads are skipped."""
+        value = self._duplicate_emails
+        return None if isinstance(value, Unset) else value
+
+    @duplicate_emails.setter
+    def duplicate_emails(self, value: list[None | str] | None) -> None:
+        self._duplicate_emails = value
+
+    @duplicate_emails.deleter
+    def duplicate_emails(self) -> None:
+        self._duplicate_emails = UNSET
+
+    @property
+    def duplicate_linkedin_urls(self) -> list[None | str] | None:
+        """LinkedIn URLs repeated within the request; those leads are skipped."""
+        value = self._duplicate_linkedin_urls
+        return None if isinstance(value, Unset) else value
+
+    @duplicate_linkedin_urls.setter
+    def duplicate_linkedin_urls(self, value: list[None | str] | None) -> None:
+        self._duplicate_linkedin_urls = value
+
+    @duplicate_linkedin_urls.deleter
+    def duplicate_linkedin_urls(self) -> None:
+        self._duplicate_linkedin_urls = UNSET
+
+    @property
+    def in_exclusion_list_and_skipped(self) -> list[None | SkippedLead] | None:
+        """Leads on the exclusion list."""
+        value = self._in_exclusion_list_and_skipped
+        return None if isinstance(value, Unset) else value
+
+    @in_exclusion_list_and_skipped.setter
+    def in_exclusion_list_and_skipped(self, value: list[None | SkippedLead] | None) -> None:
+        self._in_exclusion_list_and_skipped = value
+
+    @in_exclusion_list_and_skipped.deleter
+    def in_exclusion_list_and_skipped(self) -> None:
+        self._in_exclusion_list_and_skipped = UNSET
+
+    @property
+    def recently_contacted_and_skipped(self) -> list[None | SkippedLead] | None:
+        """Leads contacted recently by the account."""
+        value = self._recently_contacted_and_skipped
+        return None if isinstance(value, Unset) else value
+
+    @recently_contacted_and_skipped.setter
+    def recently_contacted_and_skipped(self, value: list[None | SkippedLead] | None) -> None:
+        self._recently_contacted_and_skipped = value
+
+    @recently_contacted_and_skipped.deleter
+    def recently_contacted_and_skipped(self) -> None:
+        self._recently_contacted_and_skipped = UNSET
+
+    @property
+    def already_in_sequence_and_skipped(self) -> list[None | SkippedLead] | None:
+        """Leads this sequence already holds with identical contact fields."""
+        value = self._already_in_sequence_and_skipped
+        return None if isinstance(value, Unset) else value
+
+    @already_in_sequence_and_skipped.setter
+    def already_in_sequence_and_skipped(self, value: list[None | SkippedLead] | None) -> None:
+        self._already_in_sequence_and_skipped = value
+
+    @already_in_sequence_and_skipped.deleter
+    def already_in_sequence_and_skipped(self) -> None:
+        self._already_in_sequence_and_skipped = UNSET
+
+    @property
+    def in_other_draft_sequences_and_skipped(self) -> list[None | SkippedLead] | None:
+        """Leads present in other draft sequences."""
+        value = self._in_other_draft_sequences_and_skipped
+        return None if isinstance(value, Unset) else value
+
+    @in_other_draft_sequences_and_skipped.setter
+    def in_other_draft_sequences_and_skipped(self, value: list[None | SkippedLead] | None) -> None:
+        self._in_other_draft_sequences_and_skipped = value
+
+    @in_other_draft_sequences_and_skipped.deleter
+    def in_other_draft_sequences_and_skipped(self) -> None:
+        self._in_other_draft_sequences_and_skipped = UNSET
+
+    @property
+    def in_other_active_sequences_and_skipped(self) -> list[None | SkippedLead] | None:
+        """Leads present in other active sequences."""
+        value = self._in_other_active_sequences_and_skipped
+        return None if isinstance(value, Unset) else value
+
+    @in_other_active_sequences_and_skipped.setter
+    def in_other_active_sequences_and_skipped(self, value: list[None | SkippedLead] | None) -> None:
+        self._in_other_active_sequences_and_skipped = value
+
+    @in_other_active_sequences_and_skipped.deleter
+    def in_other_active_sequences_and_skipped(self) -> None:
+        self._in_other_active_sequences_and_skipped = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.skipped_lead import SkippedLead  # noqa: PLC0415
 
         total: int | None | Unset
-        if isinstance(self.total, Unset):
+        if isinstance(self._total, Unset):
             total = UNSET
         else:
-            total = self.total
+            total = self._total
 
         total_added_to_sequence: int | None | Unset
-        if isinstance(self.total_added_to_sequence, Unset):
+        if isinstance(self._total_added_to_sequence, Unset):
             total_added_to_sequence = UNSET
         else:
-            total_added_to_sequence = self.total_added_to_sequence
+            total_added_to_sequence = self._total_added_to_sequence
 
         duplicate_emails: list[None | str] | None | Unset
-        if isinstance(self.duplicate_emails, Unset):
+        if isinstance(self._duplicate_emails, Unset):
             duplicate_emails = UNSET
-        elif isinstance(self.duplicate_emails, list):
+        elif isinstance(self._duplicate_emails, list):
             duplicate_emails = []
-            for duplicate_emails_type_0_item_data in self.duplicate_emails:
+            for duplicate_emails_type_0_item_data in self._duplicate_emails:
                 duplicate_emails_type_0_item: None | str
                 duplicate_emails_type_0_item = duplicate_emails_type_0_item_data
                 duplicate_emails.append(duplicate_emails_type_0_item)
 
         else:
-            duplicate_emails = self.duplicate_emails
+            duplicate_emails = self._duplicate_emails
 
         duplicate_linkedin_urls: list[None | str] | None | Unset
-        if isinstance(self.duplicate_linkedin_urls, Unset):
+        if isinstance(self._duplicate_linkedin_urls, Unset):
             duplicate_linkedin_urls = UNSET
-        elif isinstance(self.duplicate_linkedin_urls, list):
+        elif isinstance(self._duplicate_linkedin_urls, list):
             duplicate_linkedin_urls = []
-            for duplicate_linkedin_urls_type_0_item_data in self.duplicate_linkedin_urls:
+            for duplicate_linkedin_urls_type_0_item_data in self._duplicate_linkedin_urls:
                 duplicate_linkedin_urls_type_0_item: None | str
                 duplicate_linkedin_urls_type_0_item = duplicate_linkedin_urls_type_0_item_data
                 duplicate_linkedin_urls.append(duplicate_linkedin_urls_type_0_item)
 
         else:
-            duplicate_linkedin_urls = self.duplicate_linkedin_urls
+            duplicate_linkedin_urls = self._duplicate_linkedin_urls
 
         in_exclusion_list_and_skipped: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.in_exclusion_list_and_skipped, Unset):
+        if isinstance(self._in_exclusion_list_and_skipped, Unset):
             in_exclusion_list_and_skipped = UNSET
-        elif isinstance(self.in_exclusion_list_and_skipped, list):
+        elif isinstance(self._in_exclusion_list_and_skipped, list):
             in_exclusion_list_and_skipped = []
-            for in_exclusion_list_and_skipped_type_0_item_data in self.in_exclusion_list_and_skipped:
+            for in_exclusion_list_and_skipped_type_0_item_data in self._in_exclusion_list_and_skipped:
                 in_exclusion_list_and_skipped_type_0_item: dict[str, Any] | None
                 if isinstance(in_exclusion_list_and_skipped_type_0_item_data, SkippedLead):
                     in_exclusion_list_and_skipped_type_0_item = in_exclusion_list_and_skipped_type_0_item_data.to_dict()
@@ -95,14 +227,14 @@ class AddLeads:
                 in_exclusion_list_and_skipped.append(in_exclusion_list_and_skipped_type_0_item)
 
         else:
-            in_exclusion_list_and_skipped = self.in_exclusion_list_and_skipped
+            in_exclusion_list_and_skipped = self._in_exclusion_list_and_skipped
 
         recently_contacted_and_skipped: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.recently_contacted_and_skipped, Unset):
+        if isinstance(self._recently_contacted_and_skipped, Unset):
             recently_contacted_and_skipped = UNSET
-        elif isinstance(self.recently_contacted_and_skipped, list):
+        elif isinstance(self._recently_contacted_and_skipped, list):
             recently_contacted_and_skipped = []
-            for recently_contacted_and_skipped_type_0_item_data in self.recently_contacted_and_skipped:
+            for recently_contacted_and_skipped_type_0_item_data in self._recently_contacted_and_skipped:
                 recently_contacted_and_skipped_type_0_item: dict[str, Any] | None
                 if isinstance(recently_contacted_and_skipped_type_0_item_data, SkippedLead):
                     recently_contacted_and_skipped_type_0_item = (
@@ -113,14 +245,14 @@ class AddLeads:
                 recently_contacted_and_skipped.append(recently_contacted_and_skipped_type_0_item)
 
         else:
-            recently_contacted_and_skipped = self.recently_contacted_and_skipped
+            recently_contacted_and_skipped = self._recently_contacted_and_skipped
 
         already_in_sequence_and_skipped: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.already_in_sequence_and_skipped, Unset):
+        if isinstance(self._already_in_sequence_and_skipped, Unset):
             already_in_sequence_and_skipped = UNSET
-        elif isinstance(self.already_in_sequence_and_skipped, list):
+        elif isinstance(self._already_in_sequence_and_skipped, list):
             already_in_sequence_and_skipped = []
-            for already_in_sequence_and_skipped_type_0_item_data in self.already_in_sequence_and_skipped:
+            for already_in_sequence_and_skipped_type_0_item_data in self._already_in_sequence_and_skipped:
                 already_in_sequence_and_skipped_type_0_item: dict[str, Any] | None
                 if isinstance(already_in_sequence_and_skipped_type_0_item_data, SkippedLead):
                     already_in_sequence_and_skipped_type_0_item = (
@@ -131,14 +263,14 @@ class AddLeads:
                 already_in_sequence_and_skipped.append(already_in_sequence_and_skipped_type_0_item)
 
         else:
-            already_in_sequence_and_skipped = self.already_in_sequence_and_skipped
+            already_in_sequence_and_skipped = self._already_in_sequence_and_skipped
 
         in_other_draft_sequences_and_skipped: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.in_other_draft_sequences_and_skipped, Unset):
+        if isinstance(self._in_other_draft_sequences_and_skipped, Unset):
             in_other_draft_sequences_and_skipped = UNSET
-        elif isinstance(self.in_other_draft_sequences_and_skipped, list):
+        elif isinstance(self._in_other_draft_sequences_and_skipped, list):
             in_other_draft_sequences_and_skipped = []
-            for in_other_draft_sequences_and_skipped_type_0_item_data in self.in_other_draft_sequences_and_skipped:
+            for in_other_draft_sequences_and_skipped_type_0_item_data in self._in_other_draft_sequences_and_skipped:
                 in_other_draft_sequences_and_skipped_type_0_item: dict[str, Any] | None
                 if isinstance(in_other_draft_sequences_and_skipped_type_0_item_data, SkippedLead):
                     in_other_draft_sequences_and_skipped_type_0_item = (
@@ -151,14 +283,14 @@ class AddLeads:
                 in_other_draft_sequences_and_skipped.append(in_other_draft_sequences_and_skipped_type_0_item)
 
         else:
-            in_other_draft_sequences_and_skipped = self.in_other_draft_sequences_and_skipped
+            in_other_draft_sequences_and_skipped = self._in_other_draft_sequences_and_skipped
 
         in_other_active_sequences_and_skipped: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.in_other_active_sequences_and_skipped, Unset):
+        if isinstance(self._in_other_active_sequences_and_skipped, Unset):
             in_other_active_sequences_and_skipped = UNSET
-        elif isinstance(self.in_other_active_sequences_and_skipped, list):
+        elif isinstance(self._in_other_active_sequences_and_skipped, list):
             in_other_active_sequences_and_skipped = []
-            for in_other_active_sequences_and_skipped_type_0_item_data in self.in_other_active_sequences_and_skipped:
+            for in_other_active_sequences_and_skipped_type_0_item_data in self._in_other_active_sequences_and_skipped:
                 in_other_active_sequences_and_skipped_type_0_item: dict[str, Any] | None
                 if isinstance(in_other_active_sequences_and_skipped_type_0_item_data, SkippedLead):
                     in_other_active_sequences_and_skipped_type_0_item = (
@@ -171,7 +303,7 @@ class AddLeads:
                 in_other_active_sequences_and_skipped.append(in_other_active_sequences_and_skipped_type_0_item)
 
         else:
-            in_other_active_sequences_and_skipped = self.in_other_active_sequences_and_skipped
+            in_other_active_sequences_and_skipped = self._in_other_active_sequences_and_skipped
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -5,8 +5,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.add_leads_request_settings import AddLeadsRequestSettings
@@ -15,14 +16,30 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AddLeadsRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AddLeadsRequest:
     """Leads to add to a sequence plus optional distribution settings."""
 
     leads: list[Any]
     """ Leads to add; each needs at least email or linkedin_url. More than 250 leads fails with 400. """
-    settings: AddLeadsRequestSettings | Unset = UNSET
-    """ Distribution settings applied to all leads of the request. """
+    _settings: AddLeadsRequestSettings | Unset = _attrs_field(default=UNSET, alias="settings")
+
+    @property
+    def settings(self) -> AddLeadsRequestSettings | None:
+        """Distribution settings applied to all leads of the request."""
+        value = self._settings
+        return None if isinstance(value, Unset) else value
+
+    @settings.setter
+    def settings(self, value: AddLeadsRequestSettings) -> None:
+        self._settings = value
+
+    @settings.deleter
+    def settings(self) -> None:
+        self._settings = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         leads = []
@@ -32,8 +49,8 @@ class AddLeadsRequest:
             leads.append(leads_item)
 
         settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.settings, Unset):
-            settings = self.settings.to_dict()
+        if not isinstance(self._settings, Unset):
+            settings = self._settings.to_dict()
 
         field_dict: dict[str, Any] = {}
 

@@ -7,33 +7,92 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="AddLeadsRequestLeadsItemOverrides")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AddLeadsRequestLeadsItemOverrides:
     """Safety checks to bypass; each defaults to false."""
 
-    ignore_recently_contacted: bool | Unset = UNSET
-    """ Skip the recently-contacted check (window set by an account admin). """
-    ignore_exclusion_list: bool | Unset = UNSET
-    """ Skip the exclusion-list check. """
-    ignore_duplicate_leads_in_other_draft_sequences: bool | Unset = UNSET
-    """ Allow leads that already sit in another draft sequence. """
-    ignore_duplicate_leads_in_other_active_sequences: bool | Unset = UNSET
-    """ Allow leads that already sit in another active or paused sequence. """
+    _ignore_recently_contacted: bool | Unset = _attrs_field(default=UNSET, alias="ignore_recently_contacted")
+    _ignore_exclusion_list: bool | Unset = _attrs_field(default=UNSET, alias="ignore_exclusion_list")
+    _ignore_duplicate_leads_in_other_draft_sequences: bool | Unset = _attrs_field(
+        default=UNSET, alias="ignore_duplicate_leads_in_other_draft_sequences"
+    )
+    _ignore_duplicate_leads_in_other_active_sequences: bool | Unset = _attrs_field(
+        default=UNSET, alias="ignore_duplicate_leads_in_other_active_sequences"
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    @property
+    def ignore_recently_contacted(self) -> bool | None:
+        """Skip the recently-contacted check (window set by an account admin)."""
+        value = self._ignore_recently_contacted
+        return None if isinstance(value, Unset) else value
+
+    @ignore_recently_contacted.setter
+    def ignore_recently_contacted(self, value: bool) -> None:
+        self._ignore_recently_contacted = value
+
+    @ignore_recently_contacted.deleter
+    def ignore_recently_contacted(self) -> None:
+        self._ignore_recently_contacted = UNSET
+
+    @property
+    def ignore_exclusion_list(self) -> bool | None:
+        """Skip the exclusion-list check."""
+        value = self._ignore_exclusion_list
+        return None if isinstance(value, Unset) else value
+
+    @ignore_exclusion_list.setter
+    def ignore_exclusion_list(self, value: bool) -> None:
+        self._ignore_exclusion_list = value
+
+    @ignore_exclusion_list.deleter
+    def ignore_exclusion_list(self) -> None:
+        self._ignore_exclusion_list = UNSET
+
+    @property
+    def ignore_duplicate_leads_in_other_draft_sequences(self) -> bool | None:
+        """Allow leads that already sit in another draft sequence."""
+        value = self._ignore_duplicate_leads_in_other_draft_sequences
+        return None if isinstance(value, Unset) else value
+
+    @ignore_duplicate_leads_in_other_draft_sequences.setter
+    def ignore_duplicate_leads_in_other_draft_sequences(self, value: bool) -> None:
+        self._ignore_duplicate_leads_in_other_draft_sequences = value
+
+    @ignore_duplicate_leads_in_other_draft_sequences.deleter
+    def ignore_duplicate_leads_in_other_draft_sequences(self) -> None:
+        self._ignore_duplicate_leads_in_other_draft_sequences = UNSET
+
+    @property
+    def ignore_duplicate_leads_in_other_active_sequences(self) -> bool | None:
+        """Allow leads that already sit in another active or paused sequence."""
+        value = self._ignore_duplicate_leads_in_other_active_sequences
+        return None if isinstance(value, Unset) else value
+
+    @ignore_duplicate_leads_in_other_active_sequences.setter
+    def ignore_duplicate_leads_in_other_active_sequences(self, value: bool) -> None:
+        self._ignore_duplicate_leads_in_other_active_sequences = value
+
+    @ignore_duplicate_leads_in_other_active_sequences.deleter
+    def ignore_duplicate_leads_in_other_active_sequences(self) -> None:
+        self._ignore_duplicate_leads_in_other_active_sequences = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
+
     def to_dict(self) -> dict[str, Any]:
-        ignore_recently_contacted = self.ignore_recently_contacted
+        ignore_recently_contacted = self._ignore_recently_contacted
 
-        ignore_exclusion_list = self.ignore_exclusion_list
+        ignore_exclusion_list = self._ignore_exclusion_list
 
-        ignore_duplicate_leads_in_other_draft_sequences = self.ignore_duplicate_leads_in_other_draft_sequences
+        ignore_duplicate_leads_in_other_draft_sequences = self._ignore_duplicate_leads_in_other_draft_sequences
 
-        ignore_duplicate_leads_in_other_active_sequences = self.ignore_duplicate_leads_in_other_active_sequences
+        ignore_duplicate_leads_in_other_active_sequences = self._ignore_duplicate_leads_in_other_active_sequences
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -10,30 +10,61 @@ from attrs import field as _attrs_field
 from ..models.add_leads_request_settings_leads_distribution import (
     AddLeadsRequestSettingsLeadsDistribution,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="AddLeadsRequestSettings")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AddLeadsRequestSettings:
     """Distribution settings applied to all leads of the request."""
 
-    leads_distribution: AddLeadsRequestSettingsLeadsDistribution | Unset = UNSET
-    """ sequence_senders (default) spreads leads over the sequence mailboxes; custom_mailboxes uses the mailboxes
-    listed below. """
-    mailboxes: list[str] | Unset = UNSET
-    """ Addresses of connected mailboxes; used only when leads_distribution is custom_mailboxes. """
+    _leads_distribution: AddLeadsRequestSettingsLeadsDistribution | Unset = _attrs_field(
+        default=UNSET, alias="leads_distribution"
+    )
+    _mailboxes: list[str] | Unset = _attrs_field(default=UNSET, alias="mailboxes")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def leads_distribution(self) -> AddLeadsRequestSettingsLeadsDistribution | None:
+        """sequence_senders (default) spreads leads over the sequence mailboxes; custom_mailboxes uses the mailboxes
+        listed below."""
+        value = self._leads_distribution
+        return None if isinstance(value, Unset) else value
+
+    @leads_distribution.setter
+    def leads_distribution(self, value: AddLeadsRequestSettingsLeadsDistribution) -> None:
+        self._leads_distribution = value
+
+    @leads_distribution.deleter
+    def leads_distribution(self) -> None:
+        self._leads_distribution = UNSET
+
+    @property
+    def mailboxes(self) -> list[str] | None:
+        """Addresses of connected mailboxes; used only when leads_distribution is custom_mailboxes."""
+        value = self._mailboxes
+        return None if isinstance(value, Unset) else value
+
+    @mailboxes.setter
+    def mailboxes(self, value: list[str]) -> None:
+        self._mailboxes = value
+
+    @mailboxes.deleter
+    def mailboxes(self) -> None:
+        self._mailboxes = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         leads_distribution: str | Unset = UNSET
-        if not isinstance(self.leads_distribution, Unset):
-            leads_distribution = self.leads_distribution.value
+        if not isinstance(self._leads_distribution, Unset):
+            leads_distribution = self._leads_distribution.value
 
         mailboxes: list[str] | Unset = UNSET
-        if not isinstance(self.mailboxes, Unset):
-            mailboxes = self.mailboxes
+        if not isinstance(self._mailboxes, Unset):
+            mailboxes = self._mailboxes
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -9,7 +9,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.call_contact import CallContact
@@ -18,162 +18,399 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Call")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Call:
     """A logged call."""
 
-    id: None | Unset | UUID = UNSET
-    """ Call identifier (UUIDv7 in examples). """
-    from_: None | str | Unset = UNSET
-    to: None | str | Unset = UNSET
-    duration: int | None | Unset = UNSET
-    """ Length in seconds. """
-    answered: bool | None | Unset = UNSET
-    human: bool | None | Unset = UNSET
-    transcription: None | str | Unset = UNSET
-    notes: None | str | Unset = UNSET
-    recording_url: None | str | Unset = UNSET
-    disposition_id: None | Unset | UUID = UNSET
-    task_id: None | Unset | UUID = UNSET
-    user_id: None | Unset | UUID = UNSET
-    external: bool | None | Unset = UNSET
-    """ Whether the call was made outside Amplemarket. """
-    start_date: datetime.datetime | None | str | Unset = UNSET
-    """ When the call started. """
-    contact: CallContact | None | Unset = UNSET
-    disposition_name: None | str | Unset = UNSET
-    """ Name of the disposition. """
-    user_email: None | str | Unset = UNSET
-    """ Email of the calling user. """
-    transcript: list[Any] | None | Unset = UNSET
-    """ Chronological transcript; replaces transcription. """
+    _id: None | Unset | UUID = _attrs_field(default=UNSET, alias="id")
+    _from_: None | str | Unset = _attrs_field(default=UNSET, alias="from_")
+    _to: None | str | Unset = _attrs_field(default=UNSET, alias="to")
+    _duration: int | None | Unset = _attrs_field(default=UNSET, alias="duration")
+    _answered: bool | None | Unset = _attrs_field(default=UNSET, alias="answered")
+    _human: bool | None | Unset = _attrs_field(default=UNSET, alias="human")
+    _transcription: None | str | Unset = _attrs_field(default=UNSET, alias="transcription")
+    _notes: None | str | Unset = _attrs_field(default=UNSET, alias="notes")
+    _recording_url: None | str | Unset = _attrs_field(default=UNSET, alias="recording_url")
+    _disposition_id: None | Unset | UUID = _attrs_field(default=UNSET, alias="disposition_id")
+    _task_id: None | Unset | UUID = _attrs_field(default=UNSET, alias="task_id")
+    _user_id: None | Unset | UUID = _attrs_field(default=UNSET, alias="user_id")
+    _external: bool | None | Unset = _attrs_field(default=UNSET, alias="external")
+    _start_date: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="start_date")
+    _contact: CallContact | None | Unset = _attrs_field(default=UNSET, alias="contact")
+    _disposition_name: None | str | Unset = _attrs_field(default=UNSET, alias="disposition_name")
+    _user_email: None | str | Unset = _attrs_field(default=UNSET, alias="user_email")
+    _transcript: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="transcript")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | UUID:
+        """Call identifier (UUIDv7 in examples)."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | UUID) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def from_(self) -> None | str:
+        value = self._from_
+        return None if isinstance(value, Unset) else value
+
+    @from_.setter
+    def from_(self, value: None | str) -> None:
+        self._from_ = value
+
+    @from_.deleter
+    def from_(self) -> None:
+        self._from_ = UNSET
+
+    @property
+    def to(self) -> None | str:
+        value = self._to
+        return None if isinstance(value, Unset) else value
+
+    @to.setter
+    def to(self, value: None | str) -> None:
+        self._to = value
+
+    @to.deleter
+    def to(self) -> None:
+        self._to = UNSET
+
+    @property
+    def duration(self) -> int | None:
+        """Length in seconds."""
+        value = self._duration
+        return None if isinstance(value, Unset) else value
+
+    @duration.setter
+    def duration(self, value: int | None) -> None:
+        self._duration = value
+
+    @duration.deleter
+    def duration(self) -> None:
+        self._duration = UNSET
+
+    @property
+    def answered(self) -> bool | None:
+        value = self._answered
+        return None if isinstance(value, Unset) else value
+
+    @answered.setter
+    def answered(self, value: bool | None) -> None:
+        self._answered = value
+
+    @answered.deleter
+    def answered(self) -> None:
+        self._answered = UNSET
+
+    @property
+    def human(self) -> bool | None:
+        value = self._human
+        return None if isinstance(value, Unset) else value
+
+    @human.setter
+    def human(self, value: bool | None) -> None:
+        self._human = value
+
+    @human.deleter
+    def human(self) -> None:
+        self._human = UNSET
+
+    @property
+    def transcription(self) -> None | str:
+        value = self._transcription
+        return None if isinstance(value, Unset) else value
+
+    @transcription.setter
+    def transcription(self, value: None | str) -> None:
+        self._transcription = value
+
+    @transcription.deleter
+    def transcription(self) -> None:
+        self._transcription = UNSET
+
+    @property
+    def notes(self) -> None | str:
+        value = self._notes
+        return None if isinstance(value, Unset) else value
+
+    @notes.setter
+    def notes(self, value: None | str) -> None:
+        self._notes = value
+
+    @notes.deleter
+    def notes(self) -> None:
+        self._notes = UNSET
+
+    @property
+    def recording_url(self) -> None | str:
+        value = self._recording_url
+        return None if isinstance(value, Unset) else value
+
+    @recording_url.setter
+    def recording_url(self, value: None | str) -> None:
+        self._recording_url = value
+
+    @recording_url.deleter
+    def recording_url(self) -> None:
+        self._recording_url = UNSET
+
+    @property
+    def disposition_id(self) -> None | UUID:
+        value = self._disposition_id
+        return None if isinstance(value, Unset) else value
+
+    @disposition_id.setter
+    def disposition_id(self, value: None | UUID) -> None:
+        self._disposition_id = value
+
+    @disposition_id.deleter
+    def disposition_id(self) -> None:
+        self._disposition_id = UNSET
+
+    @property
+    def task_id(self) -> None | UUID:
+        value = self._task_id
+        return None if isinstance(value, Unset) else value
+
+    @task_id.setter
+    def task_id(self, value: None | UUID) -> None:
+        self._task_id = value
+
+    @task_id.deleter
+    def task_id(self) -> None:
+        self._task_id = UNSET
+
+    @property
+    def user_id(self) -> None | UUID:
+        value = self._user_id
+        return None if isinstance(value, Unset) else value
+
+    @user_id.setter
+    def user_id(self, value: None | UUID) -> None:
+        self._user_id = value
+
+    @user_id.deleter
+    def user_id(self) -> None:
+        self._user_id = UNSET
+
+    @property
+    def external(self) -> bool | None:
+        """Whether the call was made outside Amplemarket."""
+        value = self._external
+        return None if isinstance(value, Unset) else value
+
+    @external.setter
+    def external(self, value: bool | None) -> None:
+        self._external = value
+
+    @external.deleter
+    def external(self) -> None:
+        self._external = UNSET
+
+    @property
+    def start_date(self) -> datetime.datetime | None | str:
+        """When the call started."""
+        value = self._start_date
+        return None if isinstance(value, Unset) else value
+
+    @start_date.setter
+    def start_date(self, value: datetime.datetime | None | str) -> None:
+        self._start_date = value
+
+    @start_date.deleter
+    def start_date(self) -> None:
+        self._start_date = UNSET
+
+    @property
+    def contact(self) -> CallContact | None:
+        value = self._contact
+        return None if isinstance(value, Unset) else value
+
+    @contact.setter
+    def contact(self, value: CallContact | None) -> None:
+        self._contact = value
+
+    @contact.deleter
+    def contact(self) -> None:
+        self._contact = UNSET
+
+    @property
+    def disposition_name(self) -> None | str:
+        """Name of the disposition."""
+        value = self._disposition_name
+        return None if isinstance(value, Unset) else value
+
+    @disposition_name.setter
+    def disposition_name(self, value: None | str) -> None:
+        self._disposition_name = value
+
+    @disposition_name.deleter
+    def disposition_name(self) -> None:
+        self._disposition_name = UNSET
+
+    @property
+    def user_email(self) -> None | str:
+        """Email of the calling user."""
+        value = self._user_email
+        return None if isinstance(value, Unset) else value
+
+    @user_email.setter
+    def user_email(self, value: None | str) -> None:
+        self._user_email = value
+
+    @user_email.deleter
+    def user_email(self) -> None:
+        self._user_email = UNSET
+
+    @property
+    def transcript(self) -> list[Any] | None:
+        """Chronological transcript; replaces transcription."""
+        value = self._transcript
+        return None if isinstance(value, Unset) else value
+
+    @transcript.setter
+    def transcript(self, value: list[Any] | None) -> None:
+        self._transcript = value
+
+    @transcript.deleter
+    def transcript(self) -> None:
+        self._transcript = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id",))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.call_contact import CallContact  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
-        elif isinstance(self.id, UUID):
-            id = str(self.id)
+        elif isinstance(self._id, UUID):
+            id = str(self._id)
         else:
-            id = self.id
+            id = self._id
 
         from_: None | str | Unset
-        if isinstance(self.from_, Unset):
+        if isinstance(self._from_, Unset):
             from_ = UNSET
         else:
-            from_ = self.from_
+            from_ = self._from_
 
         to: None | str | Unset
-        if isinstance(self.to, Unset):
+        if isinstance(self._to, Unset):
             to = UNSET
         else:
-            to = self.to
+            to = self._to
 
         duration: int | None | Unset
-        if isinstance(self.duration, Unset):
+        if isinstance(self._duration, Unset):
             duration = UNSET
         else:
-            duration = self.duration
+            duration = self._duration
 
         answered: bool | None | Unset
-        if isinstance(self.answered, Unset):
+        if isinstance(self._answered, Unset):
             answered = UNSET
         else:
-            answered = self.answered
+            answered = self._answered
 
         human: bool | None | Unset
-        if isinstance(self.human, Unset):
+        if isinstance(self._human, Unset):
             human = UNSET
         else:
-            human = self.human
+            human = self._human
 
         transcription: None | str | Unset
-        if isinstance(self.transcription, Unset):
+        if isinstance(self._transcription, Unset):
             transcription = UNSET
         else:
-            transcription = self.transcription
+            transcription = self._transcription
 
         notes: None | str | Unset
-        if isinstance(self.notes, Unset):
+        if isinstance(self._notes, Unset):
             notes = UNSET
         else:
-            notes = self.notes
+            notes = self._notes
 
         recording_url: None | str | Unset
-        if isinstance(self.recording_url, Unset):
+        if isinstance(self._recording_url, Unset):
             recording_url = UNSET
         else:
-            recording_url = self.recording_url
+            recording_url = self._recording_url
 
         disposition_id: None | str | Unset
-        if isinstance(self.disposition_id, Unset):
+        if isinstance(self._disposition_id, Unset):
             disposition_id = UNSET
-        elif isinstance(self.disposition_id, UUID):
-            disposition_id = str(self.disposition_id)
+        elif isinstance(self._disposition_id, UUID):
+            disposition_id = str(self._disposition_id)
         else:
-            disposition_id = self.disposition_id
+            disposition_id = self._disposition_id
 
         task_id: None | str | Unset
-        if isinstance(self.task_id, Unset):
+        if isinstance(self._task_id, Unset):
             task_id = UNSET
-        elif isinstance(self.task_id, UUID):
-            task_id = str(self.task_id)
+        elif isinstance(self._task_id, UUID):
+            task_id = str(self._task_id)
         else:
-            task_id = self.task_id
+            task_id = self._task_id
 
         user_id: None | str | Unset
-        if isinstance(self.user_id, Unset):
+        if isinstance(self._user_id, Unset):
             user_id = UNSET
-        elif isinstance(self.user_id, UUID):
-            user_id = str(self.user_id)
+        elif isinstance(self._user_id, UUID):
+            user_id = str(self._user_id)
         else:
-            user_id = self.user_id
+            user_id = self._user_id
 
         external: bool | None | Unset
-        if isinstance(self.external, Unset):
+        if isinstance(self._external, Unset):
             external = UNSET
         else:
-            external = self.external
+            external = self._external
 
         start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
+        if isinstance(self._start_date, Unset):
             start_date = UNSET
-        elif isinstance(self.start_date, datetime.datetime):
-            start_date = self.start_date.isoformat()
+        elif isinstance(self._start_date, datetime.datetime):
+            start_date = self._start_date.isoformat()
         else:
-            start_date = self.start_date
+            start_date = self._start_date
 
         contact: dict[str, Any] | None | Unset
-        if isinstance(self.contact, Unset):
+        if isinstance(self._contact, Unset):
             contact = UNSET
-        elif isinstance(self.contact, CallContact):
-            contact = self.contact.to_dict()
+        elif isinstance(self._contact, CallContact):
+            contact = self._contact.to_dict()
         else:
-            contact = self.contact
+            contact = self._contact
 
         disposition_name: None | str | Unset
-        if isinstance(self.disposition_name, Unset):
+        if isinstance(self._disposition_name, Unset):
             disposition_name = UNSET
         else:
-            disposition_name = self.disposition_name
+            disposition_name = self._disposition_name
 
         user_email: None | str | Unset
-        if isinstance(self.user_email, Unset):
+        if isinstance(self._user_email, Unset):
             user_email = UNSET
         else:
-            user_email = self.user_email
+            user_email = self._user_email
 
         transcript: list[Any] | None | Unset
-        if isinstance(self.transcript, Unset):
+        if isinstance(self._transcript, Unset):
             transcript = UNSET
-        elif isinstance(self.transcript, list):
-            transcript = self.transcript
+        elif isinstance(self._transcript, list):
+            transcript = self._transcript
 
         else:
-            transcript = self.transcript
+            transcript = self._transcript
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

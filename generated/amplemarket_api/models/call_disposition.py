@@ -7,46 +7,101 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="CallDisposition")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CallDisposition:
     """An outcome that can be attached to a call."""
 
-    id: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
-    slug: None | str | Unset = UNSET
-    action: None | str | Unset = UNSET
-    """ What choosing the disposition does. """
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _slug: None | str | Unset = _attrs_field(default=UNSET, alias="slug")
+    _action: None | str | Unset = _attrs_field(default=UNSET, alias="action")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def name(self) -> None | str:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def slug(self) -> None | str:
+        value = self._slug
+        return None if isinstance(value, Unset) else value
+
+    @slug.setter
+    def slug(self, value: None | str) -> None:
+        self._slug = value
+
+    @slug.deleter
+    def slug(self) -> None:
+        self._slug = UNSET
+
+    @property
+    def action(self) -> None | str:
+        """What choosing the disposition does."""
+        value = self._action
+        return None if isinstance(value, Unset) else value
+
+    @action.setter
+    def action(self, value: None | str) -> None:
+        self._action = value
+
+    @action.deleter
+    def action(self) -> None:
+        self._action = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name"))
 
     def to_dict(self) -> dict[str, Any]:
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         slug: None | str | Unset
-        if isinstance(self.slug, Unset):
+        if isinstance(self._slug, Unset):
             slug = UNSET
         else:
-            slug = self.slug
+            slug = self._slug
 
         action: None | str | Unset
-        if isinstance(self.action, Unset):
+        if isinstance(self._action, Unset):
             action = UNSET
         else:
-            action = self.action
+            action = self._action
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.call_disposition import CallDisposition
@@ -16,22 +16,38 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CallDispositions")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CallDispositions:
     """The account's call dispositions."""
 
-    dispositions: list[CallDisposition | None] | None | Unset = UNSET
+    _dispositions: list[CallDisposition | None] | None | Unset = _attrs_field(default=UNSET, alias="dispositions")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def dispositions(self) -> list[CallDisposition | None] | None:
+        value = self._dispositions
+        return None if isinstance(value, Unset) else value
+
+    @dispositions.setter
+    def dispositions(self, value: list[CallDisposition | None] | None) -> None:
+        self._dispositions = value
+
+    @dispositions.deleter
+    def dispositions(self) -> None:
+        self._dispositions = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.call_disposition import CallDisposition  # noqa: PLC0415
 
         dispositions: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.dispositions, Unset):
+        if isinstance(self._dispositions, Unset):
             dispositions = UNSET
-        elif isinstance(self.dispositions, list):
+        elif isinstance(self._dispositions, list):
             dispositions = []
-            for dispositions_type_0_item_data in self.dispositions:
+            for dispositions_type_0_item_data in self._dispositions:
                 dispositions_type_0_item: dict[str, Any] | None
                 if isinstance(dispositions_type_0_item_data, CallDisposition):
                     dispositions_type_0_item = dispositions_type_0_item_data.to_dict()
@@ -40,7 +56,7 @@ class CallDispositions:
                 dispositions.append(dispositions_type_0_item)
 
         else:
-            dispositions = self.dispositions
+            dispositions = self._dispositions
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

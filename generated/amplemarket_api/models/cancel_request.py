@@ -8,17 +8,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.cancel_request_status import CancelRequestStatus
+from ..types import short_repr
 
 T = TypeVar("T", bound="CancelRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CancelRequest:
     """Stops a running batch job. Only status is read; other members are ignored."""
 
     status: CancelRequestStatus
     """ Must be canceled. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("status",))
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status.value

@@ -13,7 +13,7 @@ from ..models.company_estimated_revenue import CompanyEstimatedRevenue
 from ..models.company_latest_funding_stage import CompanyLatestFundingStage
 from ..models.company_object import CompanyObject
 from ..models.company_type import CompanyType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.department_headcount import DepartmentHeadcount
@@ -25,42 +25,443 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Company")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Company:
     """A company from the Amplemarket database."""
 
-    id: None | Unset | UUID = UNSET
-    object_: CompanyObject | None | Unset = UNSET
-    linkedin_url: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    website: None | str | Unset = UNSET
-    keywords: list[None | str] | None | Unset = UNSET
-    followers: int | None | Unset = UNSET
-    estimated_number_of_employees: int | None | Unset = UNSET
-    size: None | str | Unset = UNSET
-    location: None | str | Unset = UNSET
-    location_details: LocationDetails | None | Unset = UNSET
-    locations: list[Location | None] | None | Unset = UNSET
-    logo_url: None | str | Unset = UNSET
-    founded_year: int | None | Unset = UNSET
-    traffic_rank: int | None | Unset = UNSET
-    sic_codes: list[int | None] | None | Unset = UNSET
-    naics_codes: list[int | None] | None | Unset = UNSET
-    type_: CompanyType | None | Unset = UNSET
-    total_funding: int | None | Unset = UNSET
-    latest_funding_stage: CompanyLatestFundingStage | None | Unset = UNSET
-    latest_funding_date: datetime.date | None | str | Unset = UNSET
-    is_b2b: bool | None | Unset = UNSET
-    is_b2c: bool | None | Unset = UNSET
-    technologies: list[None | str] | None | Unset = UNSET
-    department_headcount: DepartmentHeadcount | None | Unset = UNSET
-    job_function_headcount: JobFunctionHeadcount | None | Unset = UNSET
-    estimated_revenue: CompanyEstimatedRevenue | None | Unset = UNSET
-    revenue: int | None | Unset = UNSET
-    industry: None | str | Unset = UNSET
-    """ Industry the company operates in. """
+    _id: None | Unset | UUID = _attrs_field(default=UNSET, alias="id")
+    _object_: CompanyObject | None | Unset = _attrs_field(default=UNSET, alias="object_")
+    _linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _overview: None | str | Unset = _attrs_field(default=UNSET, alias="overview")
+    _website: None | str | Unset = _attrs_field(default=UNSET, alias="website")
+    _keywords: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="keywords")
+    _followers: int | None | Unset = _attrs_field(default=UNSET, alias="followers")
+    _estimated_number_of_employees: int | None | Unset = _attrs_field(
+        default=UNSET, alias="estimated_number_of_employees"
+    )
+    _size: None | str | Unset = _attrs_field(default=UNSET, alias="size")
+    _location: None | str | Unset = _attrs_field(default=UNSET, alias="location")
+    _location_details: LocationDetails | None | Unset = _attrs_field(default=UNSET, alias="location_details")
+    _locations: list[Location | None] | None | Unset = _attrs_field(default=UNSET, alias="locations")
+    _logo_url: None | str | Unset = _attrs_field(default=UNSET, alias="logo_url")
+    _founded_year: int | None | Unset = _attrs_field(default=UNSET, alias="founded_year")
+    _traffic_rank: int | None | Unset = _attrs_field(default=UNSET, alias="traffic_rank")
+    _sic_codes: list[int | None] | None | Unset = _attrs_field(default=UNSET, alias="sic_codes")
+    _naics_codes: list[int | None] | None | Unset = _attrs_field(default=UNSET, alias="naics_codes")
+    _type_: CompanyType | None | Unset = _attrs_field(default=UNSET, alias="type_")
+    _total_funding: int | None | Unset = _attrs_field(default=UNSET, alias="total_funding")
+    _latest_funding_stage: CompanyLatestFundingStage | None | Unset = _attrs_field(
+        default=UNSET, alias="latest_funding_stage"
+    )
+    _latest_funding_date: datetime.date | None | str | Unset = _attrs_field(default=UNSET, alias="latest_funding_date")
+    _is_b2b: bool | None | Unset = _attrs_field(default=UNSET, alias="is_b2b")
+    _is_b2c: bool | None | Unset = _attrs_field(default=UNSET, alias="is_b2c")
+    _technologies: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="technologies")
+    _department_headcount: DepartmentHeadcount | None | Unset = _attrs_field(
+        default=UNSET, alias="department_headcount"
+    )
+    _job_function_headcount: JobFunctionHeadcount | None | Unset = _attrs_field(
+        default=UNSET, alias="job_function_headcount"
+    )
+    _estimated_revenue: CompanyEstimatedRevenue | None | Unset = _attrs_field(default=UNSET, alias="estimated_revenue")
+    _revenue: int | None | Unset = _attrs_field(default=UNSET, alias="revenue")
+    _industry: None | str | Unset = _attrs_field(default=UNSET, alias="industry")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | UUID:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | UUID) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def object_(self) -> CompanyObject | None:
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: CompanyObject | None) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def linkedin_url(self) -> None | str:
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: None | str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    @property
+    def name(self) -> None | str:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def overview(self) -> None | str:
+        value = self._overview
+        return None if isinstance(value, Unset) else value
+
+    @overview.setter
+    def overview(self, value: None | str) -> None:
+        self._overview = value
+
+    @overview.deleter
+    def overview(self) -> None:
+        self._overview = UNSET
+
+    @property
+    def website(self) -> None | str:
+        value = self._website
+        return None if isinstance(value, Unset) else value
+
+    @website.setter
+    def website(self, value: None | str) -> None:
+        self._website = value
+
+    @website.deleter
+    def website(self) -> None:
+        self._website = UNSET
+
+    @property
+    def keywords(self) -> list[None | str] | None:
+        value = self._keywords
+        return None if isinstance(value, Unset) else value
+
+    @keywords.setter
+    def keywords(self, value: list[None | str] | None) -> None:
+        self._keywords = value
+
+    @keywords.deleter
+    def keywords(self) -> None:
+        self._keywords = UNSET
+
+    @property
+    def followers(self) -> int | None:
+        value = self._followers
+        return None if isinstance(value, Unset) else value
+
+    @followers.setter
+    def followers(self, value: int | None) -> None:
+        self._followers = value
+
+    @followers.deleter
+    def followers(self) -> None:
+        self._followers = UNSET
+
+    @property
+    def estimated_number_of_employees(self) -> int | None:
+        value = self._estimated_number_of_employees
+        return None if isinstance(value, Unset) else value
+
+    @estimated_number_of_employees.setter
+    def estimated_number_of_employees(self, value: int | None) -> None:
+        self._estimated_number_of_employees = value
+
+    @estimated_number_of_employees.deleter
+    def estimated_number_of_employees(self) -> None:
+        self._estimated_number_of_employees = UNSET
+
+    @property
+    def size(self) -> None | str:
+        value = self._size
+        return None if isinstance(value, Unset) else value
+
+    @size.setter
+    def size(self, value: None | str) -> None:
+        self._size = value
+
+    @size.deleter
+    def size(self) -> None:
+        self._size = UNSET
+
+    @property
+    def location(self) -> None | str:
+        value = self._location
+        return None if isinstance(value, Unset) else value
+
+    @location.setter
+    def location(self, value: None | str) -> None:
+        self._location = value
+
+    @location.deleter
+    def location(self) -> None:
+        self._location = UNSET
+
+    @property
+    def location_details(self) -> LocationDetails | None:
+        value = self._location_details
+        return None if isinstance(value, Unset) else value
+
+    @location_details.setter
+    def location_details(self, value: LocationDetails | None) -> None:
+        self._location_details = value
+
+    @location_details.deleter
+    def location_details(self) -> None:
+        self._location_details = UNSET
+
+    @property
+    def locations(self) -> list[Location | None] | None:
+        value = self._locations
+        return None if isinstance(value, Unset) else value
+
+    @locations.setter
+    def locations(self, value: list[Location | None] | None) -> None:
+        self._locations = value
+
+    @locations.deleter
+    def locations(self) -> None:
+        self._locations = UNSET
+
+    @property
+    def logo_url(self) -> None | str:
+        value = self._logo_url
+        return None if isinstance(value, Unset) else value
+
+    @logo_url.setter
+    def logo_url(self, value: None | str) -> None:
+        self._logo_url = value
+
+    @logo_url.deleter
+    def logo_url(self) -> None:
+        self._logo_url = UNSET
+
+    @property
+    def founded_year(self) -> int | None:
+        value = self._founded_year
+        return None if isinstance(value, Unset) else value
+
+    @founded_year.setter
+    def founded_year(self, value: int | None) -> None:
+        self._founded_year = value
+
+    @founded_year.deleter
+    def founded_year(self) -> None:
+        self._founded_year = UNSET
+
+    @property
+    def traffic_rank(self) -> int | None:
+        value = self._traffic_rank
+        return None if isinstance(value, Unset) else value
+
+    @traffic_rank.setter
+    def traffic_rank(self, value: int | None) -> None:
+        self._traffic_rank = value
+
+    @traffic_rank.deleter
+    def traffic_rank(self) -> None:
+        self._traffic_rank = UNSET
+
+    @property
+    def sic_codes(self) -> list[int | None] | None:
+        value = self._sic_codes
+        return None if isinstance(value, Unset) else value
+
+    @sic_codes.setter
+    def sic_codes(self, value: list[int | None] | None) -> None:
+        self._sic_codes = value
+
+    @sic_codes.deleter
+    def sic_codes(self) -> None:
+        self._sic_codes = UNSET
+
+    @property
+    def naics_codes(self) -> list[int | None] | None:
+        value = self._naics_codes
+        return None if isinstance(value, Unset) else value
+
+    @naics_codes.setter
+    def naics_codes(self, value: list[int | None] | None) -> None:
+        self._naics_codes = value
+
+    @naics_codes.deleter
+    def naics_codes(self) -> None:
+        self._naics_codes = UNSET
+
+    @property
+    def type_(self) -> CompanyType | None:
+        value = self._type_
+        return None if isinstance(value, Unset) else value
+
+    @type_.setter
+    def type_(self, value: CompanyType | None) -> None:
+        self._type_ = value
+
+    @type_.deleter
+    def type_(self) -> None:
+        self._type_ = UNSET
+
+    @property
+    def total_funding(self) -> int | None:
+        value = self._total_funding
+        return None if isinstance(value, Unset) else value
+
+    @total_funding.setter
+    def total_funding(self, value: int | None) -> None:
+        self._total_funding = value
+
+    @total_funding.deleter
+    def total_funding(self) -> None:
+        self._total_funding = UNSET
+
+    @property
+    def latest_funding_stage(self) -> CompanyLatestFundingStage | None:
+        value = self._latest_funding_stage
+        return None if isinstance(value, Unset) else value
+
+    @latest_funding_stage.setter
+    def latest_funding_stage(self, value: CompanyLatestFundingStage | None) -> None:
+        self._latest_funding_stage = value
+
+    @latest_funding_stage.deleter
+    def latest_funding_stage(self) -> None:
+        self._latest_funding_stage = UNSET
+
+    @property
+    def latest_funding_date(self) -> datetime.date | None | str:
+        value = self._latest_funding_date
+        return None if isinstance(value, Unset) else value
+
+    @latest_funding_date.setter
+    def latest_funding_date(self, value: datetime.date | None | str) -> None:
+        self._latest_funding_date = value
+
+    @latest_funding_date.deleter
+    def latest_funding_date(self) -> None:
+        self._latest_funding_date = UNSET
+
+    @property
+    def is_b2b(self) -> bool | None:
+        value = self._is_b2b
+        return None if isinstance(value, Unset) else value
+
+    @is_b2b.setter
+    def is_b2b(self, value: bool | None) -> None:
+        self._is_b2b = value
+
+    @is_b2b.deleter
+    def is_b2b(self) -> None:
+        self._is_b2b = UNSET
+
+    @property
+    def is_b2c(self) -> bool | None:
+        value = self._is_b2c
+        return None if isinstance(value, Unset) else value
+
+    @is_b2c.setter
+    def is_b2c(self, value: bool | None) -> None:
+        self._is_b2c = value
+
+    @is_b2c.deleter
+    def is_b2c(self) -> None:
+        self._is_b2c = UNSET
+
+    @property
+    def technologies(self) -> list[None | str] | None:
+        value = self._technologies
+        return None if isinstance(value, Unset) else value
+
+    @technologies.setter
+    def technologies(self, value: list[None | str] | None) -> None:
+        self._technologies = value
+
+    @technologies.deleter
+    def technologies(self) -> None:
+        self._technologies = UNSET
+
+    @property
+    def department_headcount(self) -> DepartmentHeadcount | None:
+        value = self._department_headcount
+        return None if isinstance(value, Unset) else value
+
+    @department_headcount.setter
+    def department_headcount(self, value: DepartmentHeadcount | None) -> None:
+        self._department_headcount = value
+
+    @department_headcount.deleter
+    def department_headcount(self) -> None:
+        self._department_headcount = UNSET
+
+    @property
+    def job_function_headcount(self) -> JobFunctionHeadcount | None:
+        value = self._job_function_headcount
+        return None if isinstance(value, Unset) else value
+
+    @job_function_headcount.setter
+    def job_function_headcount(self, value: JobFunctionHeadcount | None) -> None:
+        self._job_function_headcount = value
+
+    @job_function_headcount.deleter
+    def job_function_headcount(self) -> None:
+        self._job_function_headcount = UNSET
+
+    @property
+    def estimated_revenue(self) -> CompanyEstimatedRevenue | None:
+        value = self._estimated_revenue
+        return None if isinstance(value, Unset) else value
+
+    @estimated_revenue.setter
+    def estimated_revenue(self, value: CompanyEstimatedRevenue | None) -> None:
+        self._estimated_revenue = value
+
+    @estimated_revenue.deleter
+    def estimated_revenue(self) -> None:
+        self._estimated_revenue = UNSET
+
+    @property
+    def revenue(self) -> int | None:
+        value = self._revenue
+        return None if isinstance(value, Unset) else value
+
+    @revenue.setter
+    def revenue(self, value: int | None) -> None:
+        self._revenue = value
+
+    @revenue.deleter
+    def revenue(self) -> None:
+        self._revenue = UNSET
+
+    @property
+    def industry(self) -> None | str:
+        """Industry the company operates in."""
+        value = self._industry
+        return None if isinstance(value, Unset) else value
+
+    @industry.setter
+    def industry(self, value: None | str) -> None:
+        self._industry = value
+
+    @industry.deleter
+    def industry(self) -> None:
+        self._industry = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "linkedin_url"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.department_headcount import DepartmentHeadcount  # noqa: PLC0415
@@ -69,96 +470,96 @@ class Company:
         from ..models.location_details import LocationDetails  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
-        elif isinstance(self.id, UUID):
-            id = str(self.id)
+        elif isinstance(self._id, UUID):
+            id = str(self._id)
         else:
-            id = self.id
+            id = self._id
 
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
-        elif isinstance(self.object_, CompanyObject):
-            object_ = self.object_.value
+        elif isinstance(self._object_, CompanyObject):
+            object_ = self._object_.value
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         linkedin_url: None | str | Unset
-        if isinstance(self.linkedin_url, Unset):
+        if isinstance(self._linkedin_url, Unset):
             linkedin_url = UNSET
         else:
-            linkedin_url = self.linkedin_url
+            linkedin_url = self._linkedin_url
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         overview: None | str | Unset
-        if isinstance(self.overview, Unset):
+        if isinstance(self._overview, Unset):
             overview = UNSET
         else:
-            overview = self.overview
+            overview = self._overview
 
         website: None | str | Unset
-        if isinstance(self.website, Unset):
+        if isinstance(self._website, Unset):
             website = UNSET
         else:
-            website = self.website
+            website = self._website
 
         keywords: list[None | str] | None | Unset
-        if isinstance(self.keywords, Unset):
+        if isinstance(self._keywords, Unset):
             keywords = UNSET
-        elif isinstance(self.keywords, list):
+        elif isinstance(self._keywords, list):
             keywords = []
-            for keywords_type_0_item_data in self.keywords:
+            for keywords_type_0_item_data in self._keywords:
                 keywords_type_0_item: None | str
                 keywords_type_0_item = keywords_type_0_item_data
                 keywords.append(keywords_type_0_item)
 
         else:
-            keywords = self.keywords
+            keywords = self._keywords
 
         followers: int | None | Unset
-        if isinstance(self.followers, Unset):
+        if isinstance(self._followers, Unset):
             followers = UNSET
         else:
-            followers = self.followers
+            followers = self._followers
 
         estimated_number_of_employees: int | None | Unset
-        if isinstance(self.estimated_number_of_employees, Unset):
+        if isinstance(self._estimated_number_of_employees, Unset):
             estimated_number_of_employees = UNSET
         else:
-            estimated_number_of_employees = self.estimated_number_of_employees
+            estimated_number_of_employees = self._estimated_number_of_employees
 
         size: None | str | Unset
-        if isinstance(self.size, Unset):
+        if isinstance(self._size, Unset):
             size = UNSET
         else:
-            size = self.size
+            size = self._size
 
         location: None | str | Unset
-        if isinstance(self.location, Unset):
+        if isinstance(self._location, Unset):
             location = UNSET
         else:
-            location = self.location
+            location = self._location
 
         location_details: dict[str, Any] | None | Unset
-        if isinstance(self.location_details, Unset):
+        if isinstance(self._location_details, Unset):
             location_details = UNSET
-        elif isinstance(self.location_details, LocationDetails):
-            location_details = self.location_details.to_dict()
+        elif isinstance(self._location_details, LocationDetails):
+            location_details = self._location_details.to_dict()
         else:
-            location_details = self.location_details
+            location_details = self._location_details
 
         locations: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.locations, Unset):
+        if isinstance(self._locations, Unset):
             locations = UNSET
-        elif isinstance(self.locations, list):
+        elif isinstance(self._locations, list):
             locations = []
-            for locations_type_0_item_data in self.locations:
+            for locations_type_0_item_data in self._locations:
                 locations_type_0_item: dict[str, Any] | None
                 if isinstance(locations_type_0_item_data, Location):
                     locations_type_0_item = locations_type_0_item_data.to_dict()
@@ -167,142 +568,142 @@ class Company:
                 locations.append(locations_type_0_item)
 
         else:
-            locations = self.locations
+            locations = self._locations
 
         logo_url: None | str | Unset
-        if isinstance(self.logo_url, Unset):
+        if isinstance(self._logo_url, Unset):
             logo_url = UNSET
         else:
-            logo_url = self.logo_url
+            logo_url = self._logo_url
 
         founded_year: int | None | Unset
-        if isinstance(self.founded_year, Unset):
+        if isinstance(self._founded_year, Unset):
             founded_year = UNSET
         else:
-            founded_year = self.founded_year
+            founded_year = self._founded_year
 
         traffic_rank: int | None | Unset
-        if isinstance(self.traffic_rank, Unset):
+        if isinstance(self._traffic_rank, Unset):
             traffic_rank = UNSET
         else:
-            traffic_rank = self.traffic_rank
+            traffic_rank = self._traffic_rank
 
         sic_codes: list[int | None] | None | Unset
-        if isinstance(self.sic_codes, Unset):
+        if isinstance(self._sic_codes, Unset):
             sic_codes = UNSET
-        elif isinstance(self.sic_codes, list):
+        elif isinstance(self._sic_codes, list):
             sic_codes = []
-            for sic_codes_type_0_item_data in self.sic_codes:
+            for sic_codes_type_0_item_data in self._sic_codes:
                 sic_codes_type_0_item: int | None
                 sic_codes_type_0_item = sic_codes_type_0_item_data
                 sic_codes.append(sic_codes_type_0_item)
 
         else:
-            sic_codes = self.sic_codes
+            sic_codes = self._sic_codes
 
         naics_codes: list[int | None] | None | Unset
-        if isinstance(self.naics_codes, Unset):
+        if isinstance(self._naics_codes, Unset):
             naics_codes = UNSET
-        elif isinstance(self.naics_codes, list):
+        elif isinstance(self._naics_codes, list):
             naics_codes = []
-            for naics_codes_type_0_item_data in self.naics_codes:
+            for naics_codes_type_0_item_data in self._naics_codes:
                 naics_codes_type_0_item: int | None
                 naics_codes_type_0_item = naics_codes_type_0_item_data
                 naics_codes.append(naics_codes_type_0_item)
 
         else:
-            naics_codes = self.naics_codes
+            naics_codes = self._naics_codes
 
         type_: None | str | Unset
-        if isinstance(self.type_, Unset):
+        if isinstance(self._type_, Unset):
             type_ = UNSET
-        elif isinstance(self.type_, CompanyType):
-            type_ = self.type_.value
+        elif isinstance(self._type_, CompanyType):
+            type_ = self._type_.value
         else:
-            type_ = self.type_
+            type_ = self._type_
 
         total_funding: int | None | Unset
-        if isinstance(self.total_funding, Unset):
+        if isinstance(self._total_funding, Unset):
             total_funding = UNSET
         else:
-            total_funding = self.total_funding
+            total_funding = self._total_funding
 
         latest_funding_stage: None | str | Unset
-        if isinstance(self.latest_funding_stage, Unset):
+        if isinstance(self._latest_funding_stage, Unset):
             latest_funding_stage = UNSET
-        elif isinstance(self.latest_funding_stage, CompanyLatestFundingStage):
-            latest_funding_stage = self.latest_funding_stage.value
+        elif isinstance(self._latest_funding_stage, CompanyLatestFundingStage):
+            latest_funding_stage = self._latest_funding_stage.value
         else:
-            latest_funding_stage = self.latest_funding_stage
+            latest_funding_stage = self._latest_funding_stage
 
         latest_funding_date: None | str | Unset
-        if isinstance(self.latest_funding_date, Unset):
+        if isinstance(self._latest_funding_date, Unset):
             latest_funding_date = UNSET
-        elif isinstance(self.latest_funding_date, datetime.date):
-            latest_funding_date = self.latest_funding_date.isoformat()
+        elif isinstance(self._latest_funding_date, datetime.date):
+            latest_funding_date = self._latest_funding_date.isoformat()
         else:
-            latest_funding_date = self.latest_funding_date
+            latest_funding_date = self._latest_funding_date
 
         is_b2b: bool | None | Unset
-        if isinstance(self.is_b2b, Unset):
+        if isinstance(self._is_b2b, Unset):
             is_b2b = UNSET
         else:
-            is_b2b = self.is_b2b
+            is_b2b = self._is_b2b
 
         is_b2c: bool | None | Unset
-        if isinstance(self.is_b2c, Unset):
+        if isinstance(self._is_b2c, Unset):
             is_b2c = UNSET
         else:
-            is_b2c = self.is_b2c
+            is_b2c = self._is_b2c
 
         technologies: list[None | str] | None | Unset
-        if isinstance(self.technologies, Unset):
+        if isinstance(self._technologies, Unset):
             technologies = UNSET
-        elif isinstance(self.technologies, list):
+        elif isinstance(self._technologies, list):
             technologies = []
-            for technologies_type_0_item_data in self.technologies:
+            for technologies_type_0_item_data in self._technologies:
                 technologies_type_0_item: None | str
                 technologies_type_0_item = technologies_type_0_item_data
                 technologies.append(technologies_type_0_item)
 
         else:
-            technologies = self.technologies
+            technologies = self._technologies
 
         department_headcount: dict[str, Any] | None | Unset
-        if isinstance(self.department_headcount, Unset):
+        if isinstance(self._department_headcount, Unset):
             department_headcount = UNSET
-        elif isinstance(self.department_headcount, DepartmentHeadcount):
-            department_headcount = self.department_headcount.to_dict()
+        elif isinstance(self._department_headcount, DepartmentHeadcount):
+            department_headcount = self._department_headcount.to_dict()
         else:
-            department_headcount = self.department_headcount
+            department_headcount = self._department_headcount
 
         job_function_headcount: dict[str, Any] | None | Unset
-        if isinstance(self.job_function_headcount, Unset):
+        if isinstance(self._job_function_headcount, Unset):
             job_function_headcount = UNSET
-        elif isinstance(self.job_function_headcount, JobFunctionHeadcount):
-            job_function_headcount = self.job_function_headcount.to_dict()
+        elif isinstance(self._job_function_headcount, JobFunctionHeadcount):
+            job_function_headcount = self._job_function_headcount.to_dict()
         else:
-            job_function_headcount = self.job_function_headcount
+            job_function_headcount = self._job_function_headcount
 
         estimated_revenue: None | str | Unset
-        if isinstance(self.estimated_revenue, Unset):
+        if isinstance(self._estimated_revenue, Unset):
             estimated_revenue = UNSET
-        elif isinstance(self.estimated_revenue, CompanyEstimatedRevenue):
-            estimated_revenue = self.estimated_revenue.value
+        elif isinstance(self._estimated_revenue, CompanyEstimatedRevenue):
+            estimated_revenue = self._estimated_revenue.value
         else:
-            estimated_revenue = self.estimated_revenue
+            estimated_revenue = self._estimated_revenue
 
         revenue: int | None | Unset
-        if isinstance(self.revenue, Unset):
+        if isinstance(self._revenue, Unset):
             revenue = UNSET
         else:
-            revenue = self.revenue
+            revenue = self._revenue
 
         industry: None | str | Unset
-        if isinstance(self.industry, Unset):
+        if isinstance(self._industry, Unset):
             industry = UNSET
         else:
-            industry = self.industry
+            industry = self._industry
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,25 +7,41 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="CompleteTaskRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CompleteTaskRequest:
     """Options for completing a task."""
 
-    set_lead_to_completed: bool | None | Unset = UNSET
-    """ Also mark the sequence lead as completed. """
+    _set_lead_to_completed: bool | None | Unset = _attrs_field(default=UNSET, alias="set_lead_to_completed")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def set_lead_to_completed(self) -> bool | None:
+        """Also mark the sequence lead as completed."""
+        value = self._set_lead_to_completed
+        return None if isinstance(value, Unset) else value
+
+    @set_lead_to_completed.setter
+    def set_lead_to_completed(self, value: bool | None) -> None:
+        self._set_lead_to_completed = value
+
+    @set_lead_to_completed.deleter
+    def set_lead_to_completed(self) -> None:
+        self._set_lead_to_completed = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         set_lead_to_completed: bool | None | Unset
-        if isinstance(self.set_lead_to_completed, Unset):
+        if isinstance(self._set_lead_to_completed, Unset):
             set_lead_to_completed = UNSET
         else:
-            set_lead_to_completed = self.set_lead_to_completed
+            set_lead_to_completed = self._set_lead_to_completed
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

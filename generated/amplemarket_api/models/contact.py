@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.contact_activity import ContactActivity
@@ -17,112 +17,310 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Contact")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Contact:
     """A contact (person known to the account)."""
 
-    id: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
-    first_name: None | str | Unset = UNSET
-    last_name: None | str | Unset = UNSET
-    email: None | str | Unset = UNSET
-    linkedin_url: None | str | Unset = UNSET
-    title: None | str | Unset = UNSET
-    location: None | str | Unset = UNSET
-    time_zone: None | str | Unset = UNSET
-    company_name: None | str | Unset = UNSET
-    company_domain: None | str | Unset = UNSET
-    owner: Any | Unset = UNSET
-    """ Owner of the contact; shape not documented. """
-    last_contacted_at: None | str | Unset = UNSET
-    phone_numbers: list[ContactPhoneNumber | None] | None | Unset = UNSET
-    recent_activity: list[ContactActivity | None] | None | Unset = UNSET
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _first_name: None | str | Unset = _attrs_field(default=UNSET, alias="first_name")
+    _last_name: None | str | Unset = _attrs_field(default=UNSET, alias="last_name")
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
+    _title: None | str | Unset = _attrs_field(default=UNSET, alias="title")
+    _location: None | str | Unset = _attrs_field(default=UNSET, alias="location")
+    _time_zone: None | str | Unset = _attrs_field(default=UNSET, alias="time_zone")
+    _company_name: None | str | Unset = _attrs_field(default=UNSET, alias="company_name")
+    _company_domain: None | str | Unset = _attrs_field(default=UNSET, alias="company_domain")
+    _owner: Any | Unset = _attrs_field(default=UNSET, alias="owner")
+    _last_contacted_at: None | str | Unset = _attrs_field(default=UNSET, alias="last_contacted_at")
+    _phone_numbers: list[ContactPhoneNumber | None] | None | Unset = _attrs_field(default=UNSET, alias="phone_numbers")
+    _recent_activity: list[ContactActivity | None] | None | Unset = _attrs_field(default=UNSET, alias="recent_activity")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def name(self) -> None | str:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def first_name(self) -> None | str:
+        value = self._first_name
+        return None if isinstance(value, Unset) else value
+
+    @first_name.setter
+    def first_name(self, value: None | str) -> None:
+        self._first_name = value
+
+    @first_name.deleter
+    def first_name(self) -> None:
+        self._first_name = UNSET
+
+    @property
+    def last_name(self) -> None | str:
+        value = self._last_name
+        return None if isinstance(value, Unset) else value
+
+    @last_name.setter
+    def last_name(self, value: None | str) -> None:
+        self._last_name = value
+
+    @last_name.deleter
+    def last_name(self) -> None:
+        self._last_name = UNSET
+
+    @property
+    def email(self) -> None | str:
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def linkedin_url(self) -> None | str:
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: None | str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    @property
+    def title(self) -> None | str:
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: None | str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    @property
+    def location(self) -> None | str:
+        value = self._location
+        return None if isinstance(value, Unset) else value
+
+    @location.setter
+    def location(self, value: None | str) -> None:
+        self._location = value
+
+    @location.deleter
+    def location(self) -> None:
+        self._location = UNSET
+
+    @property
+    def time_zone(self) -> None | str:
+        value = self._time_zone
+        return None if isinstance(value, Unset) else value
+
+    @time_zone.setter
+    def time_zone(self, value: None | str) -> None:
+        self._time_zone = value
+
+    @time_zone.deleter
+    def time_zone(self) -> None:
+        self._time_zone = UNSET
+
+    @property
+    def company_name(self) -> None | str:
+        value = self._company_name
+        return None if isinstance(value, Unset) else value
+
+    @company_name.setter
+    def company_name(self, value: None | str) -> None:
+        self._company_name = value
+
+    @company_name.deleter
+    def company_name(self) -> None:
+        self._company_name = UNSET
+
+    @property
+    def company_domain(self) -> None | str:
+        value = self._company_domain
+        return None if isinstance(value, Unset) else value
+
+    @company_domain.setter
+    def company_domain(self, value: None | str) -> None:
+        self._company_domain = value
+
+    @company_domain.deleter
+    def company_domain(self) -> None:
+        self._company_domain = UNSET
+
+    @property
+    def owner(self) -> Any | None:
+        """Owner of the contact; shape not documented."""
+        value = self._owner
+        return None if isinstance(value, Unset) else value
+
+    @owner.setter
+    def owner(self, value: Any) -> None:
+        self._owner = value
+
+    @owner.deleter
+    def owner(self) -> None:
+        self._owner = UNSET
+
+    @property
+    def last_contacted_at(self) -> None | str:
+        value = self._last_contacted_at
+        return None if isinstance(value, Unset) else value
+
+    @last_contacted_at.setter
+    def last_contacted_at(self, value: None | str) -> None:
+        self._last_contacted_at = value
+
+    @last_contacted_at.deleter
+    def last_contacted_at(self) -> None:
+        self._last_contacted_at = UNSET
+
+    @property
+    def phone_numbers(self) -> list[ContactPhoneNumber | None] | None:
+        value = self._phone_numbers
+        return None if isinstance(value, Unset) else value
+
+    @phone_numbers.setter
+    def phone_numbers(self, value: list[ContactPhoneNumber | None] | None) -> None:
+        self._phone_numbers = value
+
+    @phone_numbers.deleter
+    def phone_numbers(self) -> None:
+        self._phone_numbers = UNSET
+
+    @property
+    def recent_activity(self) -> list[ContactActivity | None] | None:
+        value = self._recent_activity
+        return None if isinstance(value, Unset) else value
+
+    @recent_activity.setter
+    def recent_activity(self, value: list[ContactActivity | None] | None) -> None:
+        self._recent_activity = value
+
+    @recent_activity.deleter
+    def recent_activity(self) -> None:
+        self._recent_activity = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.contact_activity import ContactActivity  # noqa: PLC0415
         from ..models.contact_phone_number import ContactPhoneNumber  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
+        if isinstance(self._first_name, Unset):
             first_name = UNSET
         else:
-            first_name = self.first_name
+            first_name = self._first_name
 
         last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
+        if isinstance(self._last_name, Unset):
             last_name = UNSET
         else:
-            last_name = self.last_name
+            last_name = self._last_name
 
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         linkedin_url: None | str | Unset
-        if isinstance(self.linkedin_url, Unset):
+        if isinstance(self._linkedin_url, Unset):
             linkedin_url = UNSET
         else:
-            linkedin_url = self.linkedin_url
+            linkedin_url = self._linkedin_url
 
         title: None | str | Unset
-        if isinstance(self.title, Unset):
+        if isinstance(self._title, Unset):
             title = UNSET
         else:
-            title = self.title
+            title = self._title
 
         location: None | str | Unset
-        if isinstance(self.location, Unset):
+        if isinstance(self._location, Unset):
             location = UNSET
         else:
-            location = self.location
+            location = self._location
 
         time_zone: None | str | Unset
-        if isinstance(self.time_zone, Unset):
+        if isinstance(self._time_zone, Unset):
             time_zone = UNSET
         else:
-            time_zone = self.time_zone
+            time_zone = self._time_zone
 
         company_name: None | str | Unset
-        if isinstance(self.company_name, Unset):
+        if isinstance(self._company_name, Unset):
             company_name = UNSET
         else:
-            company_name = self.company_name
+            company_name = self._company_name
 
         company_domain: None | str | Unset
-        if isinstance(self.company_domain, Unset):
+        if isinstance(self._company_domain, Unset):
             company_domain = UNSET
         else:
-            company_domain = self.company_domain
+            company_domain = self._company_domain
 
-        owner = self.owner
+        owner = self._owner
 
         last_contacted_at: None | str | Unset
-        if isinstance(self.last_contacted_at, Unset):
+        if isinstance(self._last_contacted_at, Unset):
             last_contacted_at = UNSET
         else:
-            last_contacted_at = self.last_contacted_at
+            last_contacted_at = self._last_contacted_at
 
         phone_numbers: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.phone_numbers, Unset):
+        if isinstance(self._phone_numbers, Unset):
             phone_numbers = UNSET
-        elif isinstance(self.phone_numbers, list):
+        elif isinstance(self._phone_numbers, list):
             phone_numbers = []
-            for phone_numbers_type_0_item_data in self.phone_numbers:
+            for phone_numbers_type_0_item_data in self._phone_numbers:
                 phone_numbers_type_0_item: dict[str, Any] | None
                 if isinstance(phone_numbers_type_0_item_data, ContactPhoneNumber):
                     phone_numbers_type_0_item = phone_numbers_type_0_item_data.to_dict()
@@ -131,14 +329,14 @@ class Contact:
                 phone_numbers.append(phone_numbers_type_0_item)
 
         else:
-            phone_numbers = self.phone_numbers
+            phone_numbers = self._phone_numbers
 
         recent_activity: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.recent_activity, Unset):
+        if isinstance(self._recent_activity, Unset):
             recent_activity = UNSET
-        elif isinstance(self.recent_activity, list):
+        elif isinstance(self._recent_activity, list):
             recent_activity = []
-            for recent_activity_type_0_item_data in self.recent_activity:
+            for recent_activity_type_0_item_data in self._recent_activity:
                 recent_activity_type_0_item: dict[str, Any] | None
                 if isinstance(recent_activity_type_0_item_data, ContactActivity):
                     recent_activity_type_0_item = recent_activity_type_0_item_data.to_dict()
@@ -147,7 +345,7 @@ class Contact:
                 recent_activity.append(recent_activity_type_0_item)
 
         else:
-            recent_activity = self.recent_activity
+            recent_activity = self._recent_activity
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,66 +7,160 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ContactActivity")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ContactActivity:
     """A recent engagement event on a contact."""
 
-    event_at: None | str | Unset = UNSET
-    event_type: None | str | Unset = UNSET
-    sequence_id: None | str | Unset = UNSET
-    sequence_name: None | str | Unset = UNSET
-    sequence_type: None | str | Unset = UNSET
-    description: None | str | Unset = UNSET
-    notes: None | str | Unset = UNSET
+    _event_at: None | str | Unset = _attrs_field(default=UNSET, alias="event_at")
+    _event_type: None | str | Unset = _attrs_field(default=UNSET, alias="event_type")
+    _sequence_id: None | str | Unset = _attrs_field(default=UNSET, alias="sequence_id")
+    _sequence_name: None | str | Unset = _attrs_field(default=UNSET, alias="sequence_name")
+    _sequence_type: None | str | Unset = _attrs_field(default=UNSET, alias="sequence_type")
+    _description: None | str | Unset = _attrs_field(default=UNSET, alias="description")
+    _notes: None | str | Unset = _attrs_field(default=UNSET, alias="notes")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def event_at(self) -> None | str:
+        value = self._event_at
+        return None if isinstance(value, Unset) else value
+
+    @event_at.setter
+    def event_at(self, value: None | str) -> None:
+        self._event_at = value
+
+    @event_at.deleter
+    def event_at(self) -> None:
+        self._event_at = UNSET
+
+    @property
+    def event_type(self) -> None | str:
+        value = self._event_type
+        return None if isinstance(value, Unset) else value
+
+    @event_type.setter
+    def event_type(self, value: None | str) -> None:
+        self._event_type = value
+
+    @event_type.deleter
+    def event_type(self) -> None:
+        self._event_type = UNSET
+
+    @property
+    def sequence_id(self) -> None | str:
+        value = self._sequence_id
+        return None if isinstance(value, Unset) else value
+
+    @sequence_id.setter
+    def sequence_id(self, value: None | str) -> None:
+        self._sequence_id = value
+
+    @sequence_id.deleter
+    def sequence_id(self) -> None:
+        self._sequence_id = UNSET
+
+    @property
+    def sequence_name(self) -> None | str:
+        value = self._sequence_name
+        return None if isinstance(value, Unset) else value
+
+    @sequence_name.setter
+    def sequence_name(self, value: None | str) -> None:
+        self._sequence_name = value
+
+    @sequence_name.deleter
+    def sequence_name(self) -> None:
+        self._sequence_name = UNSET
+
+    @property
+    def sequence_type(self) -> None | str:
+        value = self._sequence_type
+        return None if isinstance(value, Unset) else value
+
+    @sequence_type.setter
+    def sequence_type(self, value: None | str) -> None:
+        self._sequence_type = value
+
+    @sequence_type.deleter
+    def sequence_type(self) -> None:
+        self._sequence_type = UNSET
+
+    @property
+    def description(self) -> None | str:
+        value = self._description
+        return None if isinstance(value, Unset) else value
+
+    @description.setter
+    def description(self, value: None | str) -> None:
+        self._description = value
+
+    @description.deleter
+    def description(self) -> None:
+        self._description = UNSET
+
+    @property
+    def notes(self) -> None | str:
+        value = self._notes
+        return None if isinstance(value, Unset) else value
+
+    @notes.setter
+    def notes(self, value: None | str) -> None:
+        self._notes = value
+
+    @notes.deleter
+    def notes(self) -> None:
+        self._notes = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         event_at: None | str | Unset
-        if isinstance(self.event_at, Unset):
+        if isinstance(self._event_at, Unset):
             event_at = UNSET
         else:
-            event_at = self.event_at
+            event_at = self._event_at
 
         event_type: None | str | Unset
-        if isinstance(self.event_type, Unset):
+        if isinstance(self._event_type, Unset):
             event_type = UNSET
         else:
-            event_type = self.event_type
+            event_type = self._event_type
 
         sequence_id: None | str | Unset
-        if isinstance(self.sequence_id, Unset):
+        if isinstance(self._sequence_id, Unset):
             sequence_id = UNSET
         else:
-            sequence_id = self.sequence_id
+            sequence_id = self._sequence_id
 
         sequence_name: None | str | Unset
-        if isinstance(self.sequence_name, Unset):
+        if isinstance(self._sequence_name, Unset):
             sequence_name = UNSET
         else:
-            sequence_name = self.sequence_name
+            sequence_name = self._sequence_name
 
         sequence_type: None | str | Unset
-        if isinstance(self.sequence_type, Unset):
+        if isinstance(self._sequence_type, Unset):
             sequence_type = UNSET
         else:
-            sequence_type = self.sequence_type
+            sequence_type = self._sequence_type
 
         description: None | str | Unset
-        if isinstance(self.description, Unset):
+        if isinstance(self._description, Unset):
             description = UNSET
         else:
-            description = self.description
+            description = self._description
 
         notes: None | str | Unset
-        if isinstance(self.notes, Unset):
+        if isinstance(self._notes, Unset):
             notes = UNSET
         else:
-            notes = self.notes
+            notes = self._notes
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

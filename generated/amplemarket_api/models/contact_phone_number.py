@@ -7,66 +7,160 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ContactPhoneNumber")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ContactPhoneNumber:
     """A phone number stored on a contact."""
 
-    object_: None | str | Unset = UNSET
-    id: None | str | Unset = UNSET
-    number: None | str | Unset = UNSET
-    type_: None | str | Unset = UNSET
-    source: None | str | Unset = UNSET
-    is_wrong_number: bool | None | Unset = UNSET
-    is_dnc_listed: bool | None | Unset = UNSET
+    _object_: None | str | Unset = _attrs_field(default=UNSET, alias="object_")
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _number: None | str | Unset = _attrs_field(default=UNSET, alias="number")
+    _type_: None | str | Unset = _attrs_field(default=UNSET, alias="type_")
+    _source: None | str | Unset = _attrs_field(default=UNSET, alias="source")
+    _is_wrong_number: bool | None | Unset = _attrs_field(default=UNSET, alias="is_wrong_number")
+    _is_dnc_listed: bool | None | Unset = _attrs_field(default=UNSET, alias="is_dnc_listed")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def object_(self) -> None | str:
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: None | str) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def id(self) -> None | str:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def number(self) -> None | str:
+        value = self._number
+        return None if isinstance(value, Unset) else value
+
+    @number.setter
+    def number(self, value: None | str) -> None:
+        self._number = value
+
+    @number.deleter
+    def number(self) -> None:
+        self._number = UNSET
+
+    @property
+    def type_(self) -> None | str:
+        value = self._type_
+        return None if isinstance(value, Unset) else value
+
+    @type_.setter
+    def type_(self, value: None | str) -> None:
+        self._type_ = value
+
+    @type_.deleter
+    def type_(self) -> None:
+        self._type_ = UNSET
+
+    @property
+    def source(self) -> None | str:
+        value = self._source
+        return None if isinstance(value, Unset) else value
+
+    @source.setter
+    def source(self, value: None | str) -> None:
+        self._source = value
+
+    @source.deleter
+    def source(self) -> None:
+        self._source = UNSET
+
+    @property
+    def is_wrong_number(self) -> bool | None:
+        value = self._is_wrong_number
+        return None if isinstance(value, Unset) else value
+
+    @is_wrong_number.setter
+    def is_wrong_number(self, value: bool | None) -> None:
+        self._is_wrong_number = value
+
+    @is_wrong_number.deleter
+    def is_wrong_number(self) -> None:
+        self._is_wrong_number = UNSET
+
+    @property
+    def is_dnc_listed(self) -> bool | None:
+        value = self._is_dnc_listed
+        return None if isinstance(value, Unset) else value
+
+    @is_dnc_listed.setter
+    def is_dnc_listed(self, value: bool | None) -> None:
+        self._is_dnc_listed = value
+
+    @is_dnc_listed.deleter
+    def is_dnc_listed(self) -> None:
+        self._is_dnc_listed = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id",))
 
     def to_dict(self) -> dict[str, Any]:
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         number: None | str | Unset
-        if isinstance(self.number, Unset):
+        if isinstance(self._number, Unset):
             number = UNSET
         else:
-            number = self.number
+            number = self._number
 
         type_: None | str | Unset
-        if isinstance(self.type_, Unset):
+        if isinstance(self._type_, Unset):
             type_ = UNSET
         else:
-            type_ = self.type_
+            type_ = self._type_
 
         source: None | str | Unset
-        if isinstance(self.source, Unset):
+        if isinstance(self._source, Unset):
             source = UNSET
         else:
-            source = self.source
+            source = self._source
 
         is_wrong_number: bool | None | Unset
-        if isinstance(self.is_wrong_number, Unset):
+        if isinstance(self._is_wrong_number, Unset):
             is_wrong_number = UNSET
         else:
-            is_wrong_number = self.is_wrong_number
+            is_wrong_number = self._is_wrong_number
 
         is_dnc_listed: bool | None | Unset
-        if isinstance(self.is_dnc_listed, Unset):
+        if isinstance(self._is_dnc_listed, Unset):
             is_dnc_listed = UNSET
         else:
-            is_dnc_listed = self.is_dnc_listed
+            is_dnc_listed = self._is_dnc_listed
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.contact import Contact
@@ -16,22 +16,38 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Contacts")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Contacts:
     """Wrapper holding several contacts."""
 
-    contacts: list[Contact | None] | None | Unset = UNSET
+    _contacts: list[Contact | None] | None | Unset = _attrs_field(default=UNSET, alias="contacts")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def contacts(self) -> list[Contact | None] | None:
+        value = self._contacts
+        return None if isinstance(value, Unset) else value
+
+    @contacts.setter
+    def contacts(self, value: list[Contact | None] | None) -> None:
+        self._contacts = value
+
+    @contacts.deleter
+    def contacts(self) -> None:
+        self._contacts = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.contact import Contact  # noqa: PLC0415
 
         contacts: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.contacts, Unset):
+        if isinstance(self._contacts, Unset):
             contacts = UNSET
-        elif isinstance(self.contacts, list):
+        elif isinstance(self._contacts, list):
             contacts = []
-            for contacts_type_0_item_data in self.contacts:
+            for contacts_type_0_item_data in self._contacts:
                 contacts_type_0_item: dict[str, Any] | None
                 if isinstance(contacts_type_0_item_data, Contact):
                     contacts_type_0_item = contacts_type_0_item_data.to_dict()
@@ -40,7 +56,7 @@ class Contacts:
                 contacts.append(contacts_type_0_item)
 
         else:
-            contacts = self.contacts
+            contacts = self._contacts
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

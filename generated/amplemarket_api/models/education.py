@@ -9,72 +9,166 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.education_object import EducationObject
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Education")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Education:
     """One education entry of a person."""
 
-    object_: EducationObject | None | Unset = UNSET
-    degree: None | str | Unset = UNSET
-    field_of_study: None | str | Unset = UNSET
-    school_name: None | str | Unset = UNSET
-    school_linkedin_url: None | str | Unset = UNSET
-    start_date: datetime.date | None | str | Unset = UNSET
-    end_date: datetime.date | None | str | Unset = UNSET
+    _object_: EducationObject | None | Unset = _attrs_field(default=UNSET, alias="object_")
+    _degree: None | str | Unset = _attrs_field(default=UNSET, alias="degree")
+    _field_of_study: None | str | Unset = _attrs_field(default=UNSET, alias="field_of_study")
+    _school_name: None | str | Unset = _attrs_field(default=UNSET, alias="school_name")
+    _school_linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="school_linkedin_url")
+    _start_date: datetime.date | None | str | Unset = _attrs_field(default=UNSET, alias="start_date")
+    _end_date: datetime.date | None | str | Unset = _attrs_field(default=UNSET, alias="end_date")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def object_(self) -> EducationObject | None:
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: EducationObject | None) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def degree(self) -> None | str:
+        value = self._degree
+        return None if isinstance(value, Unset) else value
+
+    @degree.setter
+    def degree(self, value: None | str) -> None:
+        self._degree = value
+
+    @degree.deleter
+    def degree(self) -> None:
+        self._degree = UNSET
+
+    @property
+    def field_of_study(self) -> None | str:
+        value = self._field_of_study
+        return None if isinstance(value, Unset) else value
+
+    @field_of_study.setter
+    def field_of_study(self, value: None | str) -> None:
+        self._field_of_study = value
+
+    @field_of_study.deleter
+    def field_of_study(self) -> None:
+        self._field_of_study = UNSET
+
+    @property
+    def school_name(self) -> None | str:
+        value = self._school_name
+        return None if isinstance(value, Unset) else value
+
+    @school_name.setter
+    def school_name(self, value: None | str) -> None:
+        self._school_name = value
+
+    @school_name.deleter
+    def school_name(self) -> None:
+        self._school_name = UNSET
+
+    @property
+    def school_linkedin_url(self) -> None | str:
+        value = self._school_linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @school_linkedin_url.setter
+    def school_linkedin_url(self, value: None | str) -> None:
+        self._school_linkedin_url = value
+
+    @school_linkedin_url.deleter
+    def school_linkedin_url(self) -> None:
+        self._school_linkedin_url = UNSET
+
+    @property
+    def start_date(self) -> datetime.date | None | str:
+        value = self._start_date
+        return None if isinstance(value, Unset) else value
+
+    @start_date.setter
+    def start_date(self, value: datetime.date | None | str) -> None:
+        self._start_date = value
+
+    @start_date.deleter
+    def start_date(self) -> None:
+        self._start_date = UNSET
+
+    @property
+    def end_date(self) -> datetime.date | None | str:
+        value = self._end_date
+        return None if isinstance(value, Unset) else value
+
+    @end_date.setter
+    def end_date(self, value: datetime.date | None | str) -> None:
+        self._end_date = value
+
+    @end_date.deleter
+    def end_date(self) -> None:
+        self._end_date = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
-        elif isinstance(self.object_, EducationObject):
-            object_ = self.object_.value
+        elif isinstance(self._object_, EducationObject):
+            object_ = self._object_.value
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         degree: None | str | Unset
-        if isinstance(self.degree, Unset):
+        if isinstance(self._degree, Unset):
             degree = UNSET
         else:
-            degree = self.degree
+            degree = self._degree
 
         field_of_study: None | str | Unset
-        if isinstance(self.field_of_study, Unset):
+        if isinstance(self._field_of_study, Unset):
             field_of_study = UNSET
         else:
-            field_of_study = self.field_of_study
+            field_of_study = self._field_of_study
 
         school_name: None | str | Unset
-        if isinstance(self.school_name, Unset):
+        if isinstance(self._school_name, Unset):
             school_name = UNSET
         else:
-            school_name = self.school_name
+            school_name = self._school_name
 
         school_linkedin_url: None | str | Unset
-        if isinstance(self.school_linkedin_url, Unset):
+        if isinstance(self._school_linkedin_url, Unset):
             school_linkedin_url = UNSET
         else:
-            school_linkedin_url = self.school_linkedin_url
+            school_linkedin_url = self._school_linkedin_url
 
         start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
+        if isinstance(self._start_date, Unset):
             start_date = UNSET
-        elif isinstance(self.start_date, datetime.date):
-            start_date = self.start_date.isoformat()
+        elif isinstance(self._start_date, datetime.date):
+            start_date = self._start_date.isoformat()
         else:
-            start_date = self.start_date
+            start_date = self._start_date
 
         end_date: None | str | Unset
-        if isinstance(self.end_date, Unset):
+        if isinstance(self._end_date, Unset):
             end_date = UNSET
-        elif isinstance(self.end_date, datetime.date):
-            end_date = self.end_date.isoformat()
+        elif isinstance(self._end_date, datetime.date):
+            end_date = self._end_date.isoformat()
         else:
-            end_date = self.end_date
+            end_date = self._end_date
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

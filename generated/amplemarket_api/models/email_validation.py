@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.email_validation_status import EmailValidationStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.email_validation_result import EmailValidationResult
@@ -19,21 +19,102 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailValidation")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class EmailValidation:
     """A batch email-validation job and the page of results gathered so far."""
 
-    id: None | str | Unset = UNSET
-    """ Opaque identifier of the validation job (a UUIDv7 string in current docs, "1" in older examples). """
-    object_: None | str | Unset = UNSET
-    """ Object marker; examples show email_validation. """
-    status: EmailValidationStatus | None | Unset = UNSET
-    results: list[EmailValidationResult | None] | None | Unset = UNSET
-    """ Results for the submitted addresses; a page holds 1 to 100 entries by default. """
-    errors: list[Error | None] | None | Unset = UNSET
-    """ Errors, present when the job fails. """
-    links: Links | None | Unset = UNSET
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _object_: None | str | Unset = _attrs_field(default=UNSET, alias="object_")
+    _status: EmailValidationStatus | None | Unset = _attrs_field(default=UNSET, alias="status")
+    _results: list[EmailValidationResult | None] | None | Unset = _attrs_field(default=UNSET, alias="results")
+    _errors: list[Error | None] | None | Unset = _attrs_field(default=UNSET, alias="errors")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        """Opaque identifier of the validation job (a UUIDv7 string in current docs, "1" in older examples)."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def object_(self) -> None | str:
+        """Object marker; examples show email_validation."""
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: None | str) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def status(self) -> EmailValidationStatus | None:
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: EmailValidationStatus | None) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    @property
+    def results(self) -> list[EmailValidationResult | None] | None:
+        """Results for the submitted addresses; a page holds 1 to 100 entries by default."""
+        value = self._results
+        return None if isinstance(value, Unset) else value
+
+    @results.setter
+    def results(self, value: list[EmailValidationResult | None] | None) -> None:
+        self._results = value
+
+    @results.deleter
+    def results(self) -> None:
+        self._results = UNSET
+
+    @property
+    def errors(self) -> list[Error | None] | None:
+        """Errors, present when the job fails."""
+        value = self._errors
+        return None if isinstance(value, Unset) else value
+
+    @errors.setter
+    def errors(self, value: list[Error | None] | None) -> None:
+        self._errors = value
+
+    @errors.deleter
+    def errors(self) -> None:
+        self._errors = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "status"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.email_validation_result import EmailValidationResult  # noqa: PLC0415
@@ -41,31 +122,31 @@ class EmailValidation:
         from ..models.links import Links  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
-        elif isinstance(self.status, EmailValidationStatus):
-            status = self.status.value
+        elif isinstance(self._status, EmailValidationStatus):
+            status = self._status.value
         else:
-            status = self.status
+            status = self._status
 
         results: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.results, Unset):
+        if isinstance(self._results, Unset):
             results = UNSET
-        elif isinstance(self.results, list):
+        elif isinstance(self._results, list):
             results = []
-            for results_type_0_item_data in self.results:
+            for results_type_0_item_data in self._results:
                 results_type_0_item: dict[str, Any] | None
                 if isinstance(results_type_0_item_data, EmailValidationResult):
                     results_type_0_item = results_type_0_item_data.to_dict()
@@ -74,14 +155,14 @@ class EmailValidation:
                 results.append(results_type_0_item)
 
         else:
-            results = self.results
+            results = self._results
 
         errors: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.errors, Unset):
+        if isinstance(self._errors, Unset):
             errors = UNSET
-        elif isinstance(self.errors, list):
+        elif isinstance(self._errors, list):
             errors = []
-            for errors_type_0_item_data in self.errors:
+            for errors_type_0_item_data in self._errors:
                 errors_type_0_item: dict[str, Any] | None
                 if isinstance(errors_type_0_item_data, Error):
                     errors_type_0_item = errors_type_0_item_data.to_dict()
@@ -90,15 +171,15 @@ class EmailValidation:
                 errors.append(errors_type_0_item)
 
         else:
-            errors = self.errors
+            errors = self._errors
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -8,50 +8,105 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.email_validation_result_result import EmailValidationResultResult
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="EmailValidationResult")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class EmailValidationResult:
     """Validation outcome for one email address."""
 
-    object_: None | str | Unset = UNSET
-    """ Object marker; examples show email_validation_result. """
-    email: None | str | Unset = UNSET
-    """ Address that was checked. """
-    catch_all: bool | None | Unset = UNSET
-    """ True when the domain accepts mail for any mailbox. """
-    result: EmailValidationResultResult | None | Unset = UNSET
+    _object_: None | str | Unset = _attrs_field(default=UNSET, alias="object_")
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _catch_all: bool | None | Unset = _attrs_field(default=UNSET, alias="catch_all")
+    _result: EmailValidationResultResult | None | Unset = _attrs_field(default=UNSET, alias="result")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def object_(self) -> None | str:
+        """Object marker; examples show email_validation_result."""
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: None | str) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def email(self) -> None | str:
+        """Address that was checked."""
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def catch_all(self) -> bool | None:
+        """True when the domain accepts mail for any mailbox."""
+        value = self._catch_all
+        return None if isinstance(value, Unset) else value
+
+    @catch_all.setter
+    def catch_all(self, value: bool | None) -> None:
+        self._catch_all = value
+
+    @catch_all.deleter
+    def catch_all(self) -> None:
+        self._catch_all = UNSET
+
+    @property
+    def result(self) -> EmailValidationResultResult | None:
+        value = self._result
+        return None if isinstance(value, Unset) else value
+
+    @result.setter
+    def result(self, value: EmailValidationResultResult | None) -> None:
+        self._result = value
+
+    @result.deleter
+    def result(self) -> None:
+        self._result = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("email",))
 
     def to_dict(self) -> dict[str, Any]:
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         catch_all: bool | None | Unset
-        if isinstance(self.catch_all, Unset):
+        if isinstance(self._catch_all, Unset):
             catch_all = UNSET
         else:
-            catch_all = self.catch_all
+            catch_all = self._catch_all
 
         result: None | str | Unset
-        if isinstance(self.result, Unset):
+        if isinstance(self._result, Unset):
             result = UNSET
-        elif isinstance(self.result, EmailValidationResultResult):
-            result = self.result.value
+        elif isinstance(self._result, EmailValidationResultResult):
+            result = self._result.value
         else:
-            result = self.result
+            result = self._result
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import short_repr
+
 if TYPE_CHECKING:
     from ..models.email_validations_request_emails_item import (
         EmailValidationsRequestEmailsItem,
@@ -16,13 +18,16 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmailValidationsRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class EmailValidationsRequest:
     """Addresses to validate in one batch."""
 
     emails: list[EmailValidationsRequestEmailsItem]
     """ Addresses to check, each wrapped in an object; at most 100,000 per request. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         emails = []

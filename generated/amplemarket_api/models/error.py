@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.error_source import ErrorSource
@@ -16,61 +16,142 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Error")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Error:
     """One error entry."""
 
-    code: None | str | Unset = UNSET
-    """ Application error code (see x-known-values). """
-    title: None | str | Unset = UNSET
-    detail: None | str | Unset = UNSET
-    source: ErrorSource | None | Unset = UNSET
-    id: None | str | Unset = UNSET
-    """ Identifier of this occurrence of the problem. """
-    status: None | str | Unset = UNSET
-    """ HTTP status code, as a string. """
+    _code: None | str | Unset = _attrs_field(default=UNSET, alias="code")
+    _title: None | str | Unset = _attrs_field(default=UNSET, alias="title")
+    _detail: None | str | Unset = _attrs_field(default=UNSET, alias="detail")
+    _source: ErrorSource | None | Unset = _attrs_field(default=UNSET, alias="source")
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _status: None | str | Unset = _attrs_field(default=UNSET, alias="status")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def code(self) -> None | str:
+        """Application error code (see x-known-values)."""
+        value = self._code
+        return None if isinstance(value, Unset) else value
+
+    @code.setter
+    def code(self, value: None | str) -> None:
+        self._code = value
+
+    @code.deleter
+    def code(self) -> None:
+        self._code = UNSET
+
+    @property
+    def title(self) -> None | str:
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: None | str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    @property
+    def detail(self) -> None | str:
+        value = self._detail
+        return None if isinstance(value, Unset) else value
+
+    @detail.setter
+    def detail(self, value: None | str) -> None:
+        self._detail = value
+
+    @detail.deleter
+    def detail(self) -> None:
+        self._detail = UNSET
+
+    @property
+    def source(self) -> ErrorSource | None:
+        value = self._source
+        return None if isinstance(value, Unset) else value
+
+    @source.setter
+    def source(self, value: ErrorSource | None) -> None:
+        self._source = value
+
+    @source.deleter
+    def source(self) -> None:
+        self._source = UNSET
+
+    @property
+    def id(self) -> None | str:
+        """Identifier of this occurrence of the problem."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def status(self) -> None | str:
+        """HTTP status code, as a string."""
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: None | str) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "status", "title"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.error_source import ErrorSource  # noqa: PLC0415
 
         code: None | str | Unset
-        if isinstance(self.code, Unset):
+        if isinstance(self._code, Unset):
             code = UNSET
         else:
-            code = self.code
+            code = self._code
 
         title: None | str | Unset
-        if isinstance(self.title, Unset):
+        if isinstance(self._title, Unset):
             title = UNSET
         else:
-            title = self.title
+            title = self._title
 
         detail: None | str | Unset
-        if isinstance(self.detail, Unset):
+        if isinstance(self._detail, Unset):
             detail = UNSET
         else:
-            detail = self.detail
+            detail = self._detail
 
         source: dict[str, Any] | None | Unset
-        if isinstance(self.source, Unset):
+        if isinstance(self._source, Unset):
             source = UNSET
-        elif isinstance(self.source, ErrorSource):
-            source = self.source.to_dict()
+        elif isinstance(self._source, ErrorSource):
+            source = self._source.to_dict()
         else:
-            source = self.source
+            source = self._source
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
         else:
-            status = self.status
+            status = self._status
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

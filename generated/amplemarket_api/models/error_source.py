@@ -7,38 +7,80 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ErrorSource")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ErrorSource:
-    pointer: None | str | Unset = UNSET
-    parameter: None | str | Unset = UNSET
-    """ Query parameter that caused the error. """
-    header: None | str | Unset = UNSET
-    """ Request header that caused the error. """
+    _pointer: None | str | Unset = _attrs_field(default=UNSET, alias="pointer")
+    _parameter: None | str | Unset = _attrs_field(default=UNSET, alias="parameter")
+    _header: None | str | Unset = _attrs_field(default=UNSET, alias="header")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def pointer(self) -> None | str:
+        value = self._pointer
+        return None if isinstance(value, Unset) else value
+
+    @pointer.setter
+    def pointer(self, value: None | str) -> None:
+        self._pointer = value
+
+    @pointer.deleter
+    def pointer(self) -> None:
+        self._pointer = UNSET
+
+    @property
+    def parameter(self) -> None | str:
+        """Query parameter that caused the error."""
+        value = self._parameter
+        return None if isinstance(value, Unset) else value
+
+    @parameter.setter
+    def parameter(self, value: None | str) -> None:
+        self._parameter = value
+
+    @parameter.deleter
+    def parameter(self) -> None:
+        self._parameter = UNSET
+
+    @property
+    def header(self) -> None | str:
+        """Request header that caused the error."""
+        value = self._header
+        return None if isinstance(value, Unset) else value
+
+    @header.setter
+    def header(self, value: None | str) -> None:
+        self._header = value
+
+    @header.deleter
+    def header(self) -> None:
+        self._header = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         pointer: None | str | Unset
-        if isinstance(self.pointer, Unset):
+        if isinstance(self._pointer, Unset):
             pointer = UNSET
         else:
-            pointer = self.pointer
+            pointer = self._pointer
 
         parameter: None | str | Unset
-        if isinstance(self.parameter, Unset):
+        if isinstance(self._parameter, Unset):
             parameter = UNSET
         else:
-            parameter = self.parameter
+            parameter = self._parameter
 
         header: None | str | Unset
-        if isinstance(self.header, Unset):
+        if isinstance(self._header, Unset):
             header = UNSET
         else:
-            header = self.header
+            header = self._header
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

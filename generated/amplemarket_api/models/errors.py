@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.errors_object import ErrorsObject
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.error import Error
@@ -18,33 +18,75 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Errors")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Errors:
     """Error envelope: an object marker plus a list of error entries."""
 
-    object_: ErrorsObject | None | Unset = UNSET
-    errors: list[Error | None] | None | Unset = UNSET
-    links: Links | None | Unset = UNSET
+    _object_: ErrorsObject | None | Unset = _attrs_field(default=UNSET, alias="object_")
+    _errors: list[Error | None] | None | Unset = _attrs_field(default=UNSET, alias="errors")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def object_(self) -> ErrorsObject | None:
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: ErrorsObject | None) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def errors(self) -> list[Error | None] | None:
+        value = self._errors
+        return None if isinstance(value, Unset) else value
+
+    @errors.setter
+    def errors(self, value: list[Error | None] | None) -> None:
+        self._errors = value
+
+    @errors.deleter
+    def errors(self) -> None:
+        self._errors = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.error import Error  # noqa: PLC0415
         from ..models.links import Links  # noqa: PLC0415
 
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
-        elif isinstance(self.object_, ErrorsObject):
-            object_ = self.object_.value
+        elif isinstance(self._object_, ErrorsObject):
+            object_ = self._object_.value
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         errors: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.errors, Unset):
+        if isinstance(self._errors, Unset):
             errors = UNSET
-        elif isinstance(self.errors, list):
+        elif isinstance(self._errors, list):
             errors = []
-            for errors_type_0_item_data in self.errors:
+            for errors_type_0_item_data in self._errors:
                 errors_type_0_item: dict[str, Any] | None
                 if isinstance(errors_type_0_item_data, Error):
                     errors_type_0_item = errors_type_0_item_data.to_dict()
@@ -53,15 +95,15 @@ class Errors:
                 errors.append(errors_type_0_item)
 
         else:
-            errors = self.errors
+            errors = self._errors
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.links import Links
@@ -17,72 +17,153 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ExcludedDomain")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ExcludedDomain:
     """A domain on the account exclusion list."""
 
-    domain: None | str | Unset = UNSET
-    """ Excluded domain, e.g. domain.com. """
-    source: None | str | Unset = UNSET
-    """ Where the exclusion came from. """
-    date_added: datetime.datetime | None | str | Unset = UNSET
-    """ When the entry was added (ISO 8601). """
-    excluded_reason: None | str | Unset = UNSET
-    """ How the entry was excluded. """
-    excluded_reasons: list[None | str] | None | Unset = UNSET
-    """ All exclusion reasons recorded for the entry. """
-    links: Links | None | Unset = UNSET
+    _domain: None | str | Unset = _attrs_field(default=UNSET, alias="domain")
+    _source: None | str | Unset = _attrs_field(default=UNSET, alias="source")
+    _date_added: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="date_added")
+    _excluded_reason: None | str | Unset = _attrs_field(default=UNSET, alias="excluded_reason")
+    _excluded_reasons: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="excluded_reasons")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def domain(self) -> None | str:
+        """Excluded domain, e.g. domain.com."""
+        value = self._domain
+        return None if isinstance(value, Unset) else value
+
+    @domain.setter
+    def domain(self, value: None | str) -> None:
+        self._domain = value
+
+    @domain.deleter
+    def domain(self) -> None:
+        self._domain = UNSET
+
+    @property
+    def source(self) -> None | str:
+        """Where the exclusion came from."""
+        value = self._source
+        return None if isinstance(value, Unset) else value
+
+    @source.setter
+    def source(self, value: None | str) -> None:
+        self._source = value
+
+    @source.deleter
+    def source(self) -> None:
+        self._source = UNSET
+
+    @property
+    def date_added(self) -> datetime.datetime | None | str:
+        """When the entry was added (ISO 8601)."""
+        value = self._date_added
+        return None if isinstance(value, Unset) else value
+
+    @date_added.setter
+    def date_added(self, value: datetime.datetime | None | str) -> None:
+        self._date_added = value
+
+    @date_added.deleter
+    def date_added(self) -> None:
+        self._date_added = UNSET
+
+    @property
+    def excluded_reason(self) -> None | str:
+        """How the entry was excluded."""
+        value = self._excluded_reason
+        return None if isinstance(value, Unset) else value
+
+    @excluded_reason.setter
+    def excluded_reason(self, value: None | str) -> None:
+        self._excluded_reason = value
+
+    @excluded_reason.deleter
+    def excluded_reason(self) -> None:
+        self._excluded_reason = UNSET
+
+    @property
+    def excluded_reasons(self) -> list[None | str] | None:
+        """All exclusion reasons recorded for the entry."""
+        value = self._excluded_reasons
+        return None if isinstance(value, Unset) else value
+
+    @excluded_reasons.setter
+    def excluded_reasons(self, value: list[None | str] | None) -> None:
+        self._excluded_reasons = value
+
+    @excluded_reasons.deleter
+    def excluded_reasons(self) -> None:
+        self._excluded_reasons = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("domain",))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.links import Links  # noqa: PLC0415
 
         domain: None | str | Unset
-        if isinstance(self.domain, Unset):
+        if isinstance(self._domain, Unset):
             domain = UNSET
         else:
-            domain = self.domain
+            domain = self._domain
 
         source: None | str | Unset
-        if isinstance(self.source, Unset):
+        if isinstance(self._source, Unset):
             source = UNSET
         else:
-            source = self.source
+            source = self._source
 
         date_added: None | str | Unset
-        if isinstance(self.date_added, Unset):
+        if isinstance(self._date_added, Unset):
             date_added = UNSET
-        elif isinstance(self.date_added, datetime.datetime):
-            date_added = self.date_added.isoformat()
+        elif isinstance(self._date_added, datetime.datetime):
+            date_added = self._date_added.isoformat()
         else:
-            date_added = self.date_added
+            date_added = self._date_added
 
         excluded_reason: None | str | Unset
-        if isinstance(self.excluded_reason, Unset):
+        if isinstance(self._excluded_reason, Unset):
             excluded_reason = UNSET
         else:
-            excluded_reason = self.excluded_reason
+            excluded_reason = self._excluded_reason
 
         excluded_reasons: list[None | str] | None | Unset
-        if isinstance(self.excluded_reasons, Unset):
+        if isinstance(self._excluded_reasons, Unset):
             excluded_reasons = UNSET
-        elif isinstance(self.excluded_reasons, list):
+        elif isinstance(self._excluded_reasons, list):
             excluded_reasons = []
-            for excluded_reasons_type_0_item_data in self.excluded_reasons:
+            for excluded_reasons_type_0_item_data in self._excluded_reasons:
                 excluded_reasons_type_0_item: None | str
                 excluded_reasons_type_0_item = excluded_reasons_type_0_item_data
                 excluded_reasons.append(excluded_reasons_type_0_item)
 
         else:
-            excluded_reasons = self.excluded_reasons
+            excluded_reasons = self._excluded_reasons
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

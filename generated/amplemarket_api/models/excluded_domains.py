@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.excluded_domain import ExcludedDomain
@@ -17,24 +17,55 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ExcludedDomains")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ExcludedDomains:
     """A page of excluded domains."""
 
-    excluded_domains: list[ExcludedDomain | None] | None | Unset = UNSET
-    links: Links | None | Unset = UNSET
+    _excluded_domains: list[ExcludedDomain | None] | None | Unset = _attrs_field(
+        default=UNSET, alias="excluded_domains"
+    )
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def excluded_domains(self) -> list[ExcludedDomain | None] | None:
+        value = self._excluded_domains
+        return None if isinstance(value, Unset) else value
+
+    @excluded_domains.setter
+    def excluded_domains(self, value: list[ExcludedDomain | None] | None) -> None:
+        self._excluded_domains = value
+
+    @excluded_domains.deleter
+    def excluded_domains(self) -> None:
+        self._excluded_domains = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.excluded_domain import ExcludedDomain  # noqa: PLC0415
         from ..models.links import Links  # noqa: PLC0415
 
         excluded_domains: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.excluded_domains, Unset):
+        if isinstance(self._excluded_domains, Unset):
             excluded_domains = UNSET
-        elif isinstance(self.excluded_domains, list):
+        elif isinstance(self._excluded_domains, list):
             excluded_domains = []
-            for excluded_domains_type_0_item_data in self.excluded_domains:
+            for excluded_domains_type_0_item_data in self._excluded_domains:
                 excluded_domains_type_0_item: dict[str, Any] | None
                 if isinstance(excluded_domains_type_0_item_data, ExcludedDomain):
                     excluded_domains_type_0_item = excluded_domains_type_0_item_data.to_dict()
@@ -43,15 +74,15 @@ class ExcludedDomains:
                 excluded_domains.append(excluded_domains_type_0_item)
 
         else:
-            excluded_domains = self.excluded_domains
+            excluded_domains = self._excluded_domains
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.excluded_email import ExcludedEmail
@@ -17,24 +17,53 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ExcludedEmails")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ExcludedEmails:
     """A page of excluded email addresses."""
 
-    excluded_emails: list[ExcludedEmail | None] | None | Unset = UNSET
-    links: Links | None | Unset = UNSET
+    _excluded_emails: list[ExcludedEmail | None] | None | Unset = _attrs_field(default=UNSET, alias="excluded_emails")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def excluded_emails(self) -> list[ExcludedEmail | None] | None:
+        value = self._excluded_emails
+        return None if isinstance(value, Unset) else value
+
+    @excluded_emails.setter
+    def excluded_emails(self, value: list[ExcludedEmail | None] | None) -> None:
+        self._excluded_emails = value
+
+    @excluded_emails.deleter
+    def excluded_emails(self) -> None:
+        self._excluded_emails = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.excluded_email import ExcludedEmail  # noqa: PLC0415
         from ..models.links import Links  # noqa: PLC0415
 
         excluded_emails: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.excluded_emails, Unset):
+        if isinstance(self._excluded_emails, Unset):
             excluded_emails = UNSET
-        elif isinstance(self.excluded_emails, list):
+        elif isinstance(self._excluded_emails, list):
             excluded_emails = []
-            for excluded_emails_type_0_item_data in self.excluded_emails:
+            for excluded_emails_type_0_item_data in self._excluded_emails:
                 excluded_emails_type_0_item: dict[str, Any] | None
                 if isinstance(excluded_emails_type_0_item_data, ExcludedEmail):
                     excluded_emails_type_0_item = excluded_emails_type_0_item_data.to_dict()
@@ -43,15 +72,15 @@ class ExcludedEmails:
                 excluded_emails.append(excluded_emails_type_0_item)
 
         else:
-            excluded_emails = self.excluded_emails
+            excluded_emails = self._excluded_emails
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import short_repr
+
 if TYPE_CHECKING:
     from ..models.excluded_emails_request_excluded_emails_item import (
         ExcludedEmailsRequestExcludedEmailsItem,
@@ -16,12 +18,15 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ExcludedEmailsRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ExcludedEmailsRequest:
     """Email addresses to add to or remove from the exclusion list."""
 
     excluded_emails: list[ExcludedEmailsRequestExcludedEmailsItem]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         excluded_emails = []

@@ -7,14 +7,19 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import short_repr
+
 T = TypeVar("T", bound="ExclusionStatus")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ExclusionStatus:
     """Outcome per submitted entry: keys are the domains or addresses sent, values the status of each."""
 
     additional_properties: dict[str, None | str] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
 

@@ -9,72 +9,166 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.experience_object import ExperienceObject
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Experience")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Experience:
     """One past or present position of a person."""
 
-    object_: ExperienceObject | None | Unset = UNSET
-    title: None | str | Unset = UNSET
-    company_name: None | str | Unset = UNSET
-    company_linkedin_url: None | str | Unset = UNSET
-    description: None | str | Unset = UNSET
-    start_date: datetime.date | None | str | Unset = UNSET
-    end_date: datetime.date | None | str | Unset = UNSET
+    _object_: ExperienceObject | None | Unset = _attrs_field(default=UNSET, alias="object_")
+    _title: None | str | Unset = _attrs_field(default=UNSET, alias="title")
+    _company_name: None | str | Unset = _attrs_field(default=UNSET, alias="company_name")
+    _company_linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="company_linkedin_url")
+    _description: None | str | Unset = _attrs_field(default=UNSET, alias="description")
+    _start_date: datetime.date | None | str | Unset = _attrs_field(default=UNSET, alias="start_date")
+    _end_date: datetime.date | None | str | Unset = _attrs_field(default=UNSET, alias="end_date")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def object_(self) -> ExperienceObject | None:
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: ExperienceObject | None) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def title(self) -> None | str:
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: None | str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    @property
+    def company_name(self) -> None | str:
+        value = self._company_name
+        return None if isinstance(value, Unset) else value
+
+    @company_name.setter
+    def company_name(self, value: None | str) -> None:
+        self._company_name = value
+
+    @company_name.deleter
+    def company_name(self) -> None:
+        self._company_name = UNSET
+
+    @property
+    def company_linkedin_url(self) -> None | str:
+        value = self._company_linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @company_linkedin_url.setter
+    def company_linkedin_url(self, value: None | str) -> None:
+        self._company_linkedin_url = value
+
+    @company_linkedin_url.deleter
+    def company_linkedin_url(self) -> None:
+        self._company_linkedin_url = UNSET
+
+    @property
+    def description(self) -> None | str:
+        value = self._description
+        return None if isinstance(value, Unset) else value
+
+    @description.setter
+    def description(self, value: None | str) -> None:
+        self._description = value
+
+    @description.deleter
+    def description(self) -> None:
+        self._description = UNSET
+
+    @property
+    def start_date(self) -> datetime.date | None | str:
+        value = self._start_date
+        return None if isinstance(value, Unset) else value
+
+    @start_date.setter
+    def start_date(self, value: datetime.date | None | str) -> None:
+        self._start_date = value
+
+    @start_date.deleter
+    def start_date(self) -> None:
+        self._start_date = UNSET
+
+    @property
+    def end_date(self) -> datetime.date | None | str:
+        value = self._end_date
+        return None if isinstance(value, Unset) else value
+
+    @end_date.setter
+    def end_date(self, value: datetime.date | None | str) -> None:
+        self._end_date = value
+
+    @end_date.deleter
+    def end_date(self) -> None:
+        self._end_date = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("title",))
 
     def to_dict(self) -> dict[str, Any]:
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
-        elif isinstance(self.object_, ExperienceObject):
-            object_ = self.object_.value
+        elif isinstance(self._object_, ExperienceObject):
+            object_ = self._object_.value
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         title: None | str | Unset
-        if isinstance(self.title, Unset):
+        if isinstance(self._title, Unset):
             title = UNSET
         else:
-            title = self.title
+            title = self._title
 
         company_name: None | str | Unset
-        if isinstance(self.company_name, Unset):
+        if isinstance(self._company_name, Unset):
             company_name = UNSET
         else:
-            company_name = self.company_name
+            company_name = self._company_name
 
         company_linkedin_url: None | str | Unset
-        if isinstance(self.company_linkedin_url, Unset):
+        if isinstance(self._company_linkedin_url, Unset):
             company_linkedin_url = UNSET
         else:
-            company_linkedin_url = self.company_linkedin_url
+            company_linkedin_url = self._company_linkedin_url
 
         description: None | str | Unset
-        if isinstance(self.description, Unset):
+        if isinstance(self._description, Unset):
             description = UNSET
         else:
-            description = self.description
+            description = self._description
 
         start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
+        if isinstance(self._start_date, Unset):
             start_date = UNSET
-        elif isinstance(self.start_date, datetime.date):
-            start_date = self.start_date.isoformat()
+        elif isinstance(self._start_date, datetime.date):
+            start_date = self._start_date.isoformat()
         else:
-            start_date = self.start_date
+            start_date = self._start_date
 
         end_date: None | str | Unset
-        if isinstance(self.end_date, Unset):
+        if isinstance(self._end_date, Unset):
             end_date = UNSET
-        elif isinstance(self.end_date, datetime.date):
-            end_date = self.end_date.isoformat()
+        elif isinstance(self._end_date, datetime.date):
+            end_date = self._end_date.isoformat()
         else:
-            end_date = self.end_date
+            end_date = self._end_date
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import short_repr
+
 if TYPE_CHECKING:
     from ..models.job_function_headcount_value import JobFunctionHeadcountValue
 
@@ -14,11 +16,14 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="JobFunctionHeadcount")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class JobFunctionHeadcount:
     """Head count per job function, nested by group."""
 
     additional_properties: dict[str, JobFunctionHeadcountValue | None] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.job_function_headcount_value import JobFunctionHeadcountValue  # noqa: PLC0415

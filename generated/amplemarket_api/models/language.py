@@ -8,47 +8,102 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.language_object import LanguageObject
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Language")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Language:
     """A language spoken by a person."""
 
-    object_: LanguageObject | None | Unset = UNSET
-    language: None | str | Unset = UNSET
-    iso_code: None | str | Unset = UNSET
-    proficiency: None | str | Unset = UNSET
+    _object_: LanguageObject | None | Unset = _attrs_field(default=UNSET, alias="object_")
+    _language: None | str | Unset = _attrs_field(default=UNSET, alias="language")
+    _iso_code: None | str | Unset = _attrs_field(default=UNSET, alias="iso_code")
+    _proficiency: None | str | Unset = _attrs_field(default=UNSET, alias="proficiency")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def object_(self) -> LanguageObject | None:
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: LanguageObject | None) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def language(self) -> None | str:
+        value = self._language
+        return None if isinstance(value, Unset) else value
+
+    @language.setter
+    def language(self, value: None | str) -> None:
+        self._language = value
+
+    @language.deleter
+    def language(self) -> None:
+        self._language = UNSET
+
+    @property
+    def iso_code(self) -> None | str:
+        value = self._iso_code
+        return None if isinstance(value, Unset) else value
+
+    @iso_code.setter
+    def iso_code(self, value: None | str) -> None:
+        self._iso_code = value
+
+    @iso_code.deleter
+    def iso_code(self) -> None:
+        self._iso_code = UNSET
+
+    @property
+    def proficiency(self) -> None | str:
+        value = self._proficiency
+        return None if isinstance(value, Unset) else value
+
+    @proficiency.setter
+    def proficiency(self, value: None | str) -> None:
+        self._proficiency = value
+
+    @proficiency.deleter
+    def proficiency(self) -> None:
+        self._proficiency = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
-        elif isinstance(self.object_, LanguageObject):
-            object_ = self.object_.value
+        elif isinstance(self._object_, LanguageObject):
+            object_ = self._object_.value
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         language: None | str | Unset
-        if isinstance(self.language, Unset):
+        if isinstance(self._language, Unset):
             language = UNSET
         else:
-            language = self.language
+            language = self._language
 
         iso_code: None | str | Unset
-        if isinstance(self.iso_code, Unset):
+        if isinstance(self._iso_code, Unset):
             iso_code = UNSET
         else:
-            iso_code = self.iso_code
+            iso_code = self._iso_code
 
         proficiency: None | str | Unset
-        if isinstance(self.proficiency, Unset):
+        if isinstance(self._proficiency, Unset):
             proficiency = UNSET
         else:
-            proficiency = self.proficiency
+            proficiency = self._proficiency
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

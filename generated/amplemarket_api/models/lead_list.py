@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.lead_list_status import LeadListStatus
 from ..models.lead_list_type import LeadListType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.lead_list_entry import LeadListEntry
@@ -20,35 +20,220 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LeadList")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class LeadList:
     """A lead list and, when retrieved by id, one page of its entries."""
 
-    id: None | str | Unset = UNSET
-    """ Identifier of the lead list. """
-    object_: None | str | Unset = UNSET
-    """ Object marker; examples show lead_list. """
-    name: None | str | Unset = UNSET
-    """ Name of the list. """
-    status: LeadListStatus | None | Unset = UNSET
-    shared: bool | None | Unset = UNSET
-    """ Whether the whole account can use the list. """
-    visible: bool | None | Unset = UNSET
-    """ Whether the list shows in the dashboard. """
-    owner: None | str | Unset = UNSET
-    """ Email address of the list owner. """
-    options: LeadListOptions | None | Unset = UNSET
-    type_: LeadListType | None | Unset = UNSET
-    leads: list[LeadListEntry | None] | None | Unset = UNSET
-    """ Entries of the list; up to 100 per page by default. """
-    url: None | str | Unset = UNSET
-    """ Dashboard address of the list. """
-    created_at: None | str | Unset = UNSET
-    """ Creation time. """
-    updated_at: None | str | Unset = UNSET
-    """ Time of the last change. """
-    links: Links | None | Unset = UNSET
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _object_: None | str | Unset = _attrs_field(default=UNSET, alias="object_")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _status: LeadListStatus | None | Unset = _attrs_field(default=UNSET, alias="status")
+    _shared: bool | None | Unset = _attrs_field(default=UNSET, alias="shared")
+    _visible: bool | None | Unset = _attrs_field(default=UNSET, alias="visible")
+    _owner: None | str | Unset = _attrs_field(default=UNSET, alias="owner")
+    _options: LeadListOptions | None | Unset = _attrs_field(default=UNSET, alias="options")
+    _type_: LeadListType | None | Unset = _attrs_field(default=UNSET, alias="type_")
+    _leads: list[LeadListEntry | None] | None | Unset = _attrs_field(default=UNSET, alias="leads")
+    _url: None | str | Unset = _attrs_field(default=UNSET, alias="url")
+    _created_at: None | str | Unset = _attrs_field(default=UNSET, alias="created_at")
+    _updated_at: None | str | Unset = _attrs_field(default=UNSET, alias="updated_at")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        """Identifier of the lead list."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def object_(self) -> None | str:
+        """Object marker; examples show lead_list."""
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: None | str) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def name(self) -> None | str:
+        """Name of the list."""
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def status(self) -> LeadListStatus | None:
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: LeadListStatus | None) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    @property
+    def shared(self) -> bool | None:
+        """Whether the whole account can use the list."""
+        value = self._shared
+        return None if isinstance(value, Unset) else value
+
+    @shared.setter
+    def shared(self, value: bool | None) -> None:
+        self._shared = value
+
+    @shared.deleter
+    def shared(self) -> None:
+        self._shared = UNSET
+
+    @property
+    def visible(self) -> bool | None:
+        """Whether the list shows in the dashboard."""
+        value = self._visible
+        return None if isinstance(value, Unset) else value
+
+    @visible.setter
+    def visible(self, value: bool | None) -> None:
+        self._visible = value
+
+    @visible.deleter
+    def visible(self) -> None:
+        self._visible = UNSET
+
+    @property
+    def owner(self) -> None | str:
+        """Email address of the list owner."""
+        value = self._owner
+        return None if isinstance(value, Unset) else value
+
+    @owner.setter
+    def owner(self, value: None | str) -> None:
+        self._owner = value
+
+    @owner.deleter
+    def owner(self) -> None:
+        self._owner = UNSET
+
+    @property
+    def options(self) -> LeadListOptions | None:
+        value = self._options
+        return None if isinstance(value, Unset) else value
+
+    @options.setter
+    def options(self, value: LeadListOptions | None) -> None:
+        self._options = value
+
+    @options.deleter
+    def options(self) -> None:
+        self._options = UNSET
+
+    @property
+    def type_(self) -> LeadListType | None:
+        value = self._type_
+        return None if isinstance(value, Unset) else value
+
+    @type_.setter
+    def type_(self, value: LeadListType | None) -> None:
+        self._type_ = value
+
+    @type_.deleter
+    def type_(self) -> None:
+        self._type_ = UNSET
+
+    @property
+    def leads(self) -> list[LeadListEntry | None] | None:
+        """Entries of the list; up to 100 per page by default."""
+        value = self._leads
+        return None if isinstance(value, Unset) else value
+
+    @leads.setter
+    def leads(self, value: list[LeadListEntry | None] | None) -> None:
+        self._leads = value
+
+    @leads.deleter
+    def leads(self) -> None:
+        self._leads = UNSET
+
+    @property
+    def url(self) -> None | str:
+        """Dashboard address of the list."""
+        value = self._url
+        return None if isinstance(value, Unset) else value
+
+    @url.setter
+    def url(self, value: None | str) -> None:
+        self._url = value
+
+    @url.deleter
+    def url(self) -> None:
+        self._url = UNSET
+
+    @property
+    def created_at(self) -> None | str:
+        """Creation time."""
+        value = self._created_at
+        return None if isinstance(value, Unset) else value
+
+    @created_at.setter
+    def created_at(self, value: None | str) -> None:
+        self._created_at = value
+
+    @created_at.deleter
+    def created_at(self) -> None:
+        self._created_at = UNSET
+
+    @property
+    def updated_at(self) -> None | str:
+        """Time of the last change."""
+        value = self._updated_at
+        return None if isinstance(value, Unset) else value
+
+    @updated_at.setter
+    def updated_at(self, value: None | str) -> None:
+        self._updated_at = value
+
+    @updated_at.deleter
+    def updated_at(self) -> None:
+        self._updated_at = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "status"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.lead_list_entry import LeadListEntry  # noqa: PLC0415
@@ -56,71 +241,71 @@ class LeadList:
         from ..models.links import Links  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
-        elif isinstance(self.status, LeadListStatus):
-            status = self.status.value
+        elif isinstance(self._status, LeadListStatus):
+            status = self._status.value
         else:
-            status = self.status
+            status = self._status
 
         shared: bool | None | Unset
-        if isinstance(self.shared, Unset):
+        if isinstance(self._shared, Unset):
             shared = UNSET
         else:
-            shared = self.shared
+            shared = self._shared
 
         visible: bool | None | Unset
-        if isinstance(self.visible, Unset):
+        if isinstance(self._visible, Unset):
             visible = UNSET
         else:
-            visible = self.visible
+            visible = self._visible
 
         owner: None | str | Unset
-        if isinstance(self.owner, Unset):
+        if isinstance(self._owner, Unset):
             owner = UNSET
         else:
-            owner = self.owner
+            owner = self._owner
 
         options: dict[str, Any] | None | Unset
-        if isinstance(self.options, Unset):
+        if isinstance(self._options, Unset):
             options = UNSET
-        elif isinstance(self.options, LeadListOptions):
-            options = self.options.to_dict()
+        elif isinstance(self._options, LeadListOptions):
+            options = self._options.to_dict()
         else:
-            options = self.options
+            options = self._options
 
         type_: None | str | Unset
-        if isinstance(self.type_, Unset):
+        if isinstance(self._type_, Unset):
             type_ = UNSET
-        elif isinstance(self.type_, LeadListType):
-            type_ = self.type_.value
+        elif isinstance(self._type_, LeadListType):
+            type_ = self._type_.value
         else:
-            type_ = self.type_
+            type_ = self._type_
 
         leads: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.leads, Unset):
+        if isinstance(self._leads, Unset):
             leads = UNSET
-        elif isinstance(self.leads, list):
+        elif isinstance(self._leads, list):
             leads = []
-            for leads_type_0_item_data in self.leads:
+            for leads_type_0_item_data in self._leads:
                 leads_type_0_item: dict[str, Any] | None
                 if isinstance(leads_type_0_item_data, LeadListEntry):
                     leads_type_0_item = leads_type_0_item_data.to_dict()
@@ -129,33 +314,33 @@ class LeadList:
                 leads.append(leads_type_0_item)
 
         else:
-            leads = self.leads
+            leads = self._leads
 
         url: None | str | Unset
-        if isinstance(self.url, Unset):
+        if isinstance(self._url, Unset):
             url = UNSET
         else:
-            url = self.url
+            url = self._url
 
         created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
+        if isinstance(self._created_at, Unset):
             created_at = UNSET
         else:
-            created_at = self.created_at
+            created_at = self._created_at
 
         updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
+        if isinstance(self._updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = self.updated_at
+            updated_at = self._updated_at
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

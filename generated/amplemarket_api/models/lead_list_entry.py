@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.email_validation_result import EmailValidationResult
@@ -17,117 +17,291 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LeadListEntry")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class LeadListEntry:
     """One lead inside a lead list, with whatever data could be found for it."""
 
-    id: None | str | Unset = UNSET
-    """ Identifier of the entry. """
-    object_: None | str | Unset = UNSET
-    """ Object marker; examples show lead_list_entry. """
-    email: None | str | Unset = UNSET
-    """ Email address of the lead. """
-    person_id: None | str | Unset = UNSET
-    """ Identifier of the matched Person. """
-    linkedin_url: None | str | Unset = UNSET
-    """ LinkedIn profile URL of the lead. """
-    first_name: None | str | Unset = UNSET
-    last_name: None | str | Unset = UNSET
-    company_name: None | str | Unset = UNSET
-    company_domain: None | str | Unset = UNSET
-    industry: None | str | Unset = UNSET
-    title: None | str | Unset = UNSET
-    """ Job title of the lead. """
-    data: LeadListEntryData | None | Unset = UNSET
-    email_validation_result: EmailValidationResult | None | Unset = UNSET
-    """ Result of validating the entry's email, when one was validated. """
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _object_: None | str | Unset = _attrs_field(default=UNSET, alias="object_")
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _person_id: None | str | Unset = _attrs_field(default=UNSET, alias="person_id")
+    _linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
+    _first_name: None | str | Unset = _attrs_field(default=UNSET, alias="first_name")
+    _last_name: None | str | Unset = _attrs_field(default=UNSET, alias="last_name")
+    _company_name: None | str | Unset = _attrs_field(default=UNSET, alias="company_name")
+    _company_domain: None | str | Unset = _attrs_field(default=UNSET, alias="company_domain")
+    _industry: None | str | Unset = _attrs_field(default=UNSET, alias="industry")
+    _title: None | str | Unset = _attrs_field(default=UNSET, alias="title")
+    _data: LeadListEntryData | None | Unset = _attrs_field(default=UNSET, alias="data")
+    _email_validation_result: EmailValidationResult | None | Unset = _attrs_field(
+        default=UNSET, alias="email_validation_result"
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        """Identifier of the entry."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def object_(self) -> None | str:
+        """Object marker; examples show lead_list_entry."""
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: None | str) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def email(self) -> None | str:
+        """Email address of the lead."""
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def person_id(self) -> None | str:
+        """Identifier of the matched Person."""
+        value = self._person_id
+        return None if isinstance(value, Unset) else value
+
+    @person_id.setter
+    def person_id(self, value: None | str) -> None:
+        self._person_id = value
+
+    @person_id.deleter
+    def person_id(self) -> None:
+        self._person_id = UNSET
+
+    @property
+    def linkedin_url(self) -> None | str:
+        """LinkedIn profile URL of the lead."""
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: None | str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    @property
+    def first_name(self) -> None | str:
+        value = self._first_name
+        return None if isinstance(value, Unset) else value
+
+    @first_name.setter
+    def first_name(self, value: None | str) -> None:
+        self._first_name = value
+
+    @first_name.deleter
+    def first_name(self) -> None:
+        self._first_name = UNSET
+
+    @property
+    def last_name(self) -> None | str:
+        value = self._last_name
+        return None if isinstance(value, Unset) else value
+
+    @last_name.setter
+    def last_name(self, value: None | str) -> None:
+        self._last_name = value
+
+    @last_name.deleter
+    def last_name(self) -> None:
+        self._last_name = UNSET
+
+    @property
+    def company_name(self) -> None | str:
+        value = self._company_name
+        return None if isinstance(value, Unset) else value
+
+    @company_name.setter
+    def company_name(self, value: None | str) -> None:
+        self._company_name = value
+
+    @company_name.deleter
+    def company_name(self) -> None:
+        self._company_name = UNSET
+
+    @property
+    def company_domain(self) -> None | str:
+        value = self._company_domain
+        return None if isinstance(value, Unset) else value
+
+    @company_domain.setter
+    def company_domain(self, value: None | str) -> None:
+        self._company_domain = value
+
+    @company_domain.deleter
+    def company_domain(self) -> None:
+        self._company_domain = UNSET
+
+    @property
+    def industry(self) -> None | str:
+        value = self._industry
+        return None if isinstance(value, Unset) else value
+
+    @industry.setter
+    def industry(self, value: None | str) -> None:
+        self._industry = value
+
+    @industry.deleter
+    def industry(self) -> None:
+        self._industry = UNSET
+
+    @property
+    def title(self) -> None | str:
+        """Job title of the lead."""
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: None | str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    @property
+    def data(self) -> LeadListEntryData | None:
+        value = self._data
+        return None if isinstance(value, Unset) else value
+
+    @data.setter
+    def data(self, value: LeadListEntryData | None) -> None:
+        self._data = value
+
+    @data.deleter
+    def data(self) -> None:
+        self._data = UNSET
+
+    @property
+    def email_validation_result(self) -> EmailValidationResult | None:
+        """Result of validating the entry's email, when one was validated."""
+        value = self._email_validation_result
+        return None if isinstance(value, Unset) else value
+
+    @email_validation_result.setter
+    def email_validation_result(self, value: EmailValidationResult | None) -> None:
+        self._email_validation_result = value
+
+    @email_validation_result.deleter
+    def email_validation_result(self) -> None:
+        self._email_validation_result = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.email_validation_result import EmailValidationResult  # noqa: PLC0415
         from ..models.lead_list_entry_data import LeadListEntryData  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         person_id: None | str | Unset
-        if isinstance(self.person_id, Unset):
+        if isinstance(self._person_id, Unset):
             person_id = UNSET
         else:
-            person_id = self.person_id
+            person_id = self._person_id
 
         linkedin_url: None | str | Unset
-        if isinstance(self.linkedin_url, Unset):
+        if isinstance(self._linkedin_url, Unset):
             linkedin_url = UNSET
         else:
-            linkedin_url = self.linkedin_url
+            linkedin_url = self._linkedin_url
 
         first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
+        if isinstance(self._first_name, Unset):
             first_name = UNSET
         else:
-            first_name = self.first_name
+            first_name = self._first_name
 
         last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
+        if isinstance(self._last_name, Unset):
             last_name = UNSET
         else:
-            last_name = self.last_name
+            last_name = self._last_name
 
         company_name: None | str | Unset
-        if isinstance(self.company_name, Unset):
+        if isinstance(self._company_name, Unset):
             company_name = UNSET
         else:
-            company_name = self.company_name
+            company_name = self._company_name
 
         company_domain: None | str | Unset
-        if isinstance(self.company_domain, Unset):
+        if isinstance(self._company_domain, Unset):
             company_domain = UNSET
         else:
-            company_domain = self.company_domain
+            company_domain = self._company_domain
 
         industry: None | str | Unset
-        if isinstance(self.industry, Unset):
+        if isinstance(self._industry, Unset):
             industry = UNSET
         else:
-            industry = self.industry
+            industry = self._industry
 
         title: None | str | Unset
-        if isinstance(self.title, Unset):
+        if isinstance(self._title, Unset):
             title = UNSET
         else:
-            title = self.title
+            title = self._title
 
         data: dict[str, Any] | None | Unset
-        if isinstance(self.data, Unset):
+        if isinstance(self._data, Unset):
             data = UNSET
-        elif isinstance(self.data, LeadListEntryData):
-            data = self.data.to_dict()
+        elif isinstance(self._data, LeadListEntryData):
+            data = self._data.to_dict()
         else:
-            data = self.data
+            data = self._data
 
         email_validation_result: dict[str, Any] | None | Unset
-        if isinstance(self.email_validation_result, Unset):
+        if isinstance(self._email_validation_result, Unset):
             email_validation_result = UNSET
-        elif isinstance(self.email_validation_result, EmailValidationResult):
-            email_validation_result = self.email_validation_result.to_dict()
+        elif isinstance(self._email_validation_result, EmailValidationResult):
+            email_validation_result = self._email_validation_result.to_dict()
         else:
-            email_validation_result = self.email_validation_result
+            email_validation_result = self._email_validation_result
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

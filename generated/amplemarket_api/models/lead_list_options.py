@@ -7,41 +7,83 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LeadListOptions")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class LeadListOptions:
     """Processing options of the list."""
 
-    reveal_phone_numbers: bool | None | Unset = UNSET
-    """ Reveal phone numbers for the leads. """
-    validate_email: bool | None | Unset = UNSET
-    """ Validate the email addresses of the leads. """
-    enrich: bool | None | Unset = UNSET
-    """ Enrich the leads. """
+    _reveal_phone_numbers: bool | None | Unset = _attrs_field(default=UNSET, alias="reveal_phone_numbers")
+    _validate_email: bool | None | Unset = _attrs_field(default=UNSET, alias="validate_email")
+    _enrich: bool | None | Unset = _attrs_field(default=UNSET, alias="enrich")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def reveal_phone_numbers(self) -> bool | None:
+        """Reveal phone numbers for the leads."""
+        value = self._reveal_phone_numbers
+        return None if isinstance(value, Unset) else value
+
+    @reveal_phone_numbers.setter
+    def reveal_phone_numbers(self, value: bool | None) -> None:
+        self._reveal_phone_numbers = value
+
+    @reveal_phone_numbers.deleter
+    def reveal_phone_numbers(self) -> None:
+        self._reveal_phone_numbers = UNSET
+
+    @property
+    def validate_email(self) -> bool | None:
+        """Validate the email addresses of the leads."""
+        value = self._validate_email
+        return None if isinstance(value, Unset) else value
+
+    @validate_email.setter
+    def validate_email(self, value: bool | None) -> None:
+        self._validate_email = value
+
+    @validate_email.deleter
+    def validate_email(self) -> None:
+        self._validate_email = UNSET
+
+    @property
+    def enrich(self) -> bool | None:
+        """Enrich the leads."""
+        value = self._enrich
+        return None if isinstance(value, Unset) else value
+
+    @enrich.setter
+    def enrich(self, value: bool | None) -> None:
+        self._enrich = value
+
+    @enrich.deleter
+    def enrich(self) -> None:
+        self._enrich = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         reveal_phone_numbers: bool | None | Unset
-        if isinstance(self.reveal_phone_numbers, Unset):
+        if isinstance(self._reveal_phone_numbers, Unset):
             reveal_phone_numbers = UNSET
         else:
-            reveal_phone_numbers = self.reveal_phone_numbers
+            reveal_phone_numbers = self._reveal_phone_numbers
 
         validate_email: bool | None | Unset
-        if isinstance(self.validate_email, Unset):
+        if isinstance(self._validate_email, Unset):
             validate_email = UNSET
         else:
-            validate_email = self.validate_email
+            validate_email = self._validate_email
 
         enrich: bool | None | Unset
-        if isinstance(self.enrich, Unset):
+        if isinstance(self._enrich, Unset):
             enrich = UNSET
         else:
-            enrich = self.enrich
+            enrich = self._enrich
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

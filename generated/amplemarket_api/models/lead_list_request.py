@@ -5,9 +5,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.lead_list_request_type import LeadListRequestType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.lead_list_request_leads_item import LeadListRequestLeadsItem
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LeadListRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class LeadListRequest:
     """Settings and leads for a new lead list."""
 
@@ -30,12 +31,54 @@ class LeadListRequest:
     leads: list[LeadListRequestLeadsItem]
     """ Leads to upload (at most 10,000 per request). linkedin lists need linkedin_url, email lists need email,
     titles_and_company lists need title plus company_name or company_domain. """
-    name: str | Unset = UNSET
-    """ List name; generated automatically when omitted. """
-    visible: bool | Unset = UNSET
-    """ Show the list in the dashboard; defaults to true. """
-    options: LeadListRequestOptions | Unset = UNSET
-    """ Processing options. validate_email and enrich can be turned off only for lists of type email. """
+    _name: str | Unset = _attrs_field(default=UNSET, alias="name")
+    _visible: bool | Unset = _attrs_field(default=UNSET, alias="visible")
+    _options: LeadListRequestOptions | Unset = _attrs_field(default=UNSET, alias="options")
+
+    @property
+    def name(self) -> str | None:
+        """List name; generated automatically when omitted."""
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def visible(self) -> bool | None:
+        """Show the list in the dashboard; defaults to true."""
+        value = self._visible
+        return None if isinstance(value, Unset) else value
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self._visible = value
+
+    @visible.deleter
+    def visible(self) -> None:
+        self._visible = UNSET
+
+    @property
+    def options(self) -> LeadListRequestOptions | None:
+        """Processing options. validate_email and enrich can be turned off only for lists of type email."""
+        value = self._options
+        return None if isinstance(value, Unset) else value
+
+    @options.setter
+    def options(self, value: LeadListRequestOptions) -> None:
+        self._options = value
+
+    @options.deleter
+    def options(self) -> None:
+        self._options = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("name",))
 
     def to_dict(self) -> dict[str, Any]:
         shared = self.shared
@@ -49,13 +92,13 @@ class LeadListRequest:
             leads_item = leads_item_data.to_dict()
             leads.append(leads_item)
 
-        name = self.name
+        name = self._name
 
-        visible = self.visible
+        visible = self._visible
 
         options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.options, Unset):
-            options = self.options.to_dict()
+        if not isinstance(self._options, Unset):
+            options = self._options.to_dict()
 
         field_dict: dict[str, Any] = {}
 

@@ -5,29 +5,72 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LeadListRequestOptions")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class LeadListRequestOptions:
     """Processing options. validate_email and enrich can be turned off only for lists of type email."""
 
-    reveal_phone_numbers: bool | Unset = UNSET
-    """ Reveal phone numbers for the leads. """
-    validate_email: bool | Unset = UNSET
-    """ Validate the email addresses of the leads. """
-    enrich: bool | Unset = UNSET
-    """ Enrich the leads. """
+    _reveal_phone_numbers: bool | Unset = _attrs_field(default=UNSET, alias="reveal_phone_numbers")
+    _validate_email: bool | Unset = _attrs_field(default=UNSET, alias="validate_email")
+    _enrich: bool | Unset = _attrs_field(default=UNSET, alias="enrich")
+
+    @property
+    def reveal_phone_numbers(self) -> bool | None:
+        """Reveal phone numbers for the leads."""
+        value = self._reveal_phone_numbers
+        return None if isinstance(value, Unset) else value
+
+    @reveal_phone_numbers.setter
+    def reveal_phone_numbers(self, value: bool) -> None:
+        self._reveal_phone_numbers = value
+
+    @reveal_phone_numbers.deleter
+    def reveal_phone_numbers(self) -> None:
+        self._reveal_phone_numbers = UNSET
+
+    @property
+    def validate_email(self) -> bool | None:
+        """Validate the email addresses of the leads."""
+        value = self._validate_email
+        return None if isinstance(value, Unset) else value
+
+    @validate_email.setter
+    def validate_email(self, value: bool) -> None:
+        self._validate_email = value
+
+    @validate_email.deleter
+    def validate_email(self) -> None:
+        self._validate_email = UNSET
+
+    @property
+    def enrich(self) -> bool | None:
+        """Enrich the leads."""
+        value = self._enrich
+        return None if isinstance(value, Unset) else value
+
+    @enrich.setter
+    def enrich(self, value: bool) -> None:
+        self._enrich = value
+
+    @enrich.deleter
+    def enrich(self) -> None:
+        self._enrich = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        reveal_phone_numbers = self.reveal_phone_numbers
+        reveal_phone_numbers = self._reveal_phone_numbers
 
-        validate_email = self.validate_email
+        validate_email = self._validate_email
 
-        enrich = self.enrich
+        enrich = self._enrich
 
         field_dict: dict[str, Any] = {}
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.lead_list import LeadList
@@ -17,24 +17,53 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LeadLists")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class LeadLists:
     """A page of lead lists (summaries without entries)."""
 
-    lead_lists: list[LeadList | None] | None | Unset = UNSET
-    links: Links | None | Unset = UNSET
+    _lead_lists: list[LeadList | None] | None | Unset = _attrs_field(default=UNSET, alias="lead_lists")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def lead_lists(self) -> list[LeadList | None] | None:
+        value = self._lead_lists
+        return None if isinstance(value, Unset) else value
+
+    @lead_lists.setter
+    def lead_lists(self, value: list[LeadList | None] | None) -> None:
+        self._lead_lists = value
+
+    @lead_lists.deleter
+    def lead_lists(self) -> None:
+        self._lead_lists = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.lead_list import LeadList  # noqa: PLC0415
         from ..models.links import Links  # noqa: PLC0415
 
         lead_lists: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.lead_lists, Unset):
+        if isinstance(self._lead_lists, Unset):
             lead_lists = UNSET
-        elif isinstance(self.lead_lists, list):
+        elif isinstance(self._lead_lists, list):
             lead_lists = []
-            for lead_lists_type_0_item_data in self.lead_lists:
+            for lead_lists_type_0_item_data in self._lead_lists:
                 lead_lists_type_0_item: dict[str, Any] | None
                 if isinstance(lead_lists_type_0_item_data, LeadList):
                     lead_lists_type_0_item = lead_lists_type_0_item_data.to_dict()
@@ -43,15 +72,15 @@ class LeadLists:
                 lead_lists.append(lead_lists_type_0_item)
 
         else:
-            lead_lists = self.lead_lists
+            lead_lists = self._lead_lists
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,24 +7,40 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Link")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Link:
     """A single link; href is relative to the API base URL."""
 
-    href: None | str | Unset = UNSET
+    _href: None | str | Unset = _attrs_field(default=UNSET, alias="href")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def href(self) -> None | str:
+        value = self._href
+        return None if isinstance(value, Unset) else value
+
+    @href.setter
+    def href(self, value: None | str) -> None:
+        self._href = value
+
+    @href.deleter
+    def href(self) -> None:
+        self._href = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         href: None | str | Unset
-        if isinstance(self.href, Unset):
+        if isinstance(self._href, Unset):
             href = UNSET
         else:
-            href = self.href
+            href = self._href
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

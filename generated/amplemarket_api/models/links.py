@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.link import Link
@@ -16,41 +16,83 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Links")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Links:
     """Relative hypermedia links keyed by relation (HAL style)."""
 
-    self_: Link | None | Unset = UNSET
-    prev: Link | None | Unset = UNSET
-    next_: Link | None | Unset = UNSET
+    _self_: Link | None | Unset = _attrs_field(default=UNSET, alias="self_")
+    _prev: Link | None | Unset = _attrs_field(default=UNSET, alias="prev")
+    _next_: Link | None | Unset = _attrs_field(default=UNSET, alias="next_")
     additional_properties: dict[str, Link | None] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def self_(self) -> Link | None:
+        value = self._self_
+        return None if isinstance(value, Unset) else value
+
+    @self_.setter
+    def self_(self, value: Link | None) -> None:
+        self._self_ = value
+
+    @self_.deleter
+    def self_(self) -> None:
+        self._self_ = UNSET
+
+    @property
+    def prev(self) -> Link | None:
+        value = self._prev
+        return None if isinstance(value, Unset) else value
+
+    @prev.setter
+    def prev(self, value: Link | None) -> None:
+        self._prev = value
+
+    @prev.deleter
+    def prev(self) -> None:
+        self._prev = UNSET
+
+    @property
+    def next_(self) -> Link | None:
+        value = self._next_
+        return None if isinstance(value, Unset) else value
+
+    @next_.setter
+    def next_(self, value: Link | None) -> None:
+        self._next_ = value
+
+    @next_.deleter
+    def next_(self) -> None:
+        self._next_ = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.link import Link  # noqa: PLC0415
 
         self_: dict[str, Any] | None | Unset
-        if isinstance(self.self_, Unset):
+        if isinstance(self._self_, Unset):
             self_ = UNSET
-        elif isinstance(self.self_, Link):
-            self_ = self.self_.to_dict()
+        elif isinstance(self._self_, Link):
+            self_ = self._self_.to_dict()
         else:
-            self_ = self.self_
+            self_ = self._self_
 
         prev: dict[str, Any] | None | Unset
-        if isinstance(self.prev, Unset):
+        if isinstance(self._prev, Unset):
             prev = UNSET
-        elif isinstance(self.prev, Link):
-            prev = self.prev.to_dict()
+        elif isinstance(self._prev, Link):
+            prev = self._prev.to_dict()
         else:
-            prev = self.prev
+            prev = self._prev
 
         next_: dict[str, Any] | None | Unset
-        if isinstance(self.next_, Unset):
+        if isinstance(self._next_, Unset):
             next_ = UNSET
-        elif isinstance(self.next_, Link):
-            next_ = self.next_.to_dict()
+        elif isinstance(self._next_, Link):
+            next_ = self._next_.to_dict()
         else:
-            next_ = self.next_
+            next_ = self._next_
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():

@@ -7,65 +7,146 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Location")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Location:
     """One office location of a company."""
 
-    address: None | str | Unset = UNSET
-    """ Whole address in one string. """
-    is_primary: bool | None | Unset = UNSET
-    """ True for the main location of the company. """
-    country: None | str | Unset = UNSET
-    """ Name of the country, for example United States. """
-    state: None | str | Unset = UNSET
-    """ Name of the state or subdivision, for example California. """
-    city: None | str | Unset = UNSET
-    """ Name of the city. """
-    postal_code: None | str | Unset = UNSET
-    """ Postal or ZIP code. """
+    _address: None | str | Unset = _attrs_field(default=UNSET, alias="address")
+    _is_primary: bool | None | Unset = _attrs_field(default=UNSET, alias="is_primary")
+    _country: None | str | Unset = _attrs_field(default=UNSET, alias="country")
+    _state: None | str | Unset = _attrs_field(default=UNSET, alias="state")
+    _city: None | str | Unset = _attrs_field(default=UNSET, alias="city")
+    _postal_code: None | str | Unset = _attrs_field(default=UNSET, alias="postal_code")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def address(self) -> None | str:
+        """Whole address in one string."""
+        value = self._address
+        return None if isinstance(value, Unset) else value
+
+    @address.setter
+    def address(self, value: None | str) -> None:
+        self._address = value
+
+    @address.deleter
+    def address(self) -> None:
+        self._address = UNSET
+
+    @property
+    def is_primary(self) -> bool | None:
+        """True for the main location of the company."""
+        value = self._is_primary
+        return None if isinstance(value, Unset) else value
+
+    @is_primary.setter
+    def is_primary(self, value: bool | None) -> None:
+        self._is_primary = value
+
+    @is_primary.deleter
+    def is_primary(self) -> None:
+        self._is_primary = UNSET
+
+    @property
+    def country(self) -> None | str:
+        """Name of the country, for example United States."""
+        value = self._country
+        return None if isinstance(value, Unset) else value
+
+    @country.setter
+    def country(self, value: None | str) -> None:
+        self._country = value
+
+    @country.deleter
+    def country(self) -> None:
+        self._country = UNSET
+
+    @property
+    def state(self) -> None | str:
+        """Name of the state or subdivision, for example California."""
+        value = self._state
+        return None if isinstance(value, Unset) else value
+
+    @state.setter
+    def state(self, value: None | str) -> None:
+        self._state = value
+
+    @state.deleter
+    def state(self) -> None:
+        self._state = UNSET
+
+    @property
+    def city(self) -> None | str:
+        """Name of the city."""
+        value = self._city
+        return None if isinstance(value, Unset) else value
+
+    @city.setter
+    def city(self, value: None | str) -> None:
+        self._city = value
+
+    @city.deleter
+    def city(self) -> None:
+        self._city = UNSET
+
+    @property
+    def postal_code(self) -> None | str:
+        """Postal or ZIP code."""
+        value = self._postal_code
+        return None if isinstance(value, Unset) else value
+
+    @postal_code.setter
+    def postal_code(self, value: None | str) -> None:
+        self._postal_code = value
+
+    @postal_code.deleter
+    def postal_code(self) -> None:
+        self._postal_code = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         address: None | str | Unset
-        if isinstance(self.address, Unset):
+        if isinstance(self._address, Unset):
             address = UNSET
         else:
-            address = self.address
+            address = self._address
 
         is_primary: bool | None | Unset
-        if isinstance(self.is_primary, Unset):
+        if isinstance(self._is_primary, Unset):
             is_primary = UNSET
         else:
-            is_primary = self.is_primary
+            is_primary = self._is_primary
 
         country: None | str | Unset
-        if isinstance(self.country, Unset):
+        if isinstance(self._country, Unset):
             country = UNSET
         else:
-            country = self.country
+            country = self._country
 
         state: None | str | Unset
-        if isinstance(self.state, Unset):
+        if isinstance(self._state, Unset):
             state = UNSET
         else:
-            state = self.state
+            state = self._state
 
         city: None | str | Unset
-        if isinstance(self.city, Unset):
+        if isinstance(self._city, Unset):
             city = UNSET
         else:
-            city = self.city
+            city = self._city
 
         postal_code: None | str | Unset
-        if isinstance(self.postal_code, Unset):
+        if isinstance(self._postal_code, Unset):
             postal_code = UNSET
         else:
-            postal_code = self.postal_code
+            postal_code = self._postal_code
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

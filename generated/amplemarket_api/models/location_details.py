@@ -7,59 +7,140 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LocationDetails")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class LocationDetails:
     """Structured location split into parts."""
 
-    country: None | str | Unset = UNSET
-    state: None | str | Unset = UNSET
-    city: None | str | Unset = UNSET
-    postal_code: None | str | Unset = UNSET
-    lat: float | None | Unset = UNSET
-    long: float | None | Unset = UNSET
+    _country: None | str | Unset = _attrs_field(default=UNSET, alias="country")
+    _state: None | str | Unset = _attrs_field(default=UNSET, alias="state")
+    _city: None | str | Unset = _attrs_field(default=UNSET, alias="city")
+    _postal_code: None | str | Unset = _attrs_field(default=UNSET, alias="postal_code")
+    _lat: float | None | Unset = _attrs_field(default=UNSET, alias="lat")
+    _long: float | None | Unset = _attrs_field(default=UNSET, alias="long")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def country(self) -> None | str:
+        value = self._country
+        return None if isinstance(value, Unset) else value
+
+    @country.setter
+    def country(self, value: None | str) -> None:
+        self._country = value
+
+    @country.deleter
+    def country(self) -> None:
+        self._country = UNSET
+
+    @property
+    def state(self) -> None | str:
+        value = self._state
+        return None if isinstance(value, Unset) else value
+
+    @state.setter
+    def state(self, value: None | str) -> None:
+        self._state = value
+
+    @state.deleter
+    def state(self) -> None:
+        self._state = UNSET
+
+    @property
+    def city(self) -> None | str:
+        value = self._city
+        return None if isinstance(value, Unset) else value
+
+    @city.setter
+    def city(self, value: None | str) -> None:
+        self._city = value
+
+    @city.deleter
+    def city(self) -> None:
+        self._city = UNSET
+
+    @property
+    def postal_code(self) -> None | str:
+        value = self._postal_code
+        return None if isinstance(value, Unset) else value
+
+    @postal_code.setter
+    def postal_code(self, value: None | str) -> None:
+        self._postal_code = value
+
+    @postal_code.deleter
+    def postal_code(self) -> None:
+        self._postal_code = UNSET
+
+    @property
+    def lat(self) -> float | None:
+        value = self._lat
+        return None if isinstance(value, Unset) else value
+
+    @lat.setter
+    def lat(self, value: float | None) -> None:
+        self._lat = value
+
+    @lat.deleter
+    def lat(self) -> None:
+        self._lat = UNSET
+
+    @property
+    def long(self) -> float | None:
+        value = self._long
+        return None if isinstance(value, Unset) else value
+
+    @long.setter
+    def long(self, value: float | None) -> None:
+        self._long = value
+
+    @long.deleter
+    def long(self) -> None:
+        self._long = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         country: None | str | Unset
-        if isinstance(self.country, Unset):
+        if isinstance(self._country, Unset):
             country = UNSET
         else:
-            country = self.country
+            country = self._country
 
         state: None | str | Unset
-        if isinstance(self.state, Unset):
+        if isinstance(self._state, Unset):
             state = UNSET
         else:
-            state = self.state
+            state = self._state
 
         city: None | str | Unset
-        if isinstance(self.city, Unset):
+        if isinstance(self._city, Unset):
             city = UNSET
         else:
-            city = self.city
+            city = self._city
 
         postal_code: None | str | Unset
-        if isinstance(self.postal_code, Unset):
+        if isinstance(self._postal_code, Unset):
             postal_code = UNSET
         else:
-            postal_code = self.postal_code
+            postal_code = self._postal_code
 
         lat: float | None | Unset
-        if isinstance(self.lat, Unset):
+        if isinstance(self._lat, Unset):
             lat = UNSET
         else:
-            lat = self.lat
+            lat = self._lat
 
         long: float | None | Unset
-        if isinstance(self.long, Unset):
+        if isinstance(self._long, Unset):
             long = UNSET
         else:
-            long = self.long
+            long = self._long
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -8,12 +8,12 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LogCallRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class LogCallRequest:
     """A call to record against a task."""
 
@@ -31,14 +31,55 @@ class LogCallRequest:
     """ Task the call belongs to. """
     user_id: UUID
     """ User who made the call. """
-    transcription: str | Unset = UNSET
-    """ Call transcript. """
-    recording_url: str | Unset = UNSET
-    """ Where the recording can be fetched. """
-    disposition_id: UUID | Unset = UNSET
-    """ Disposition to apply; a disposition whose action is complete also completes the task and its sequence lead.
-    """
+    _transcription: str | Unset = _attrs_field(default=UNSET, alias="transcription")
+    _recording_url: str | Unset = _attrs_field(default=UNSET, alias="recording_url")
+    _disposition_id: UUID | Unset = _attrs_field(default=UNSET, alias="disposition_id")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def transcription(self) -> str | None:
+        """Call transcript."""
+        value = self._transcription
+        return None if isinstance(value, Unset) else value
+
+    @transcription.setter
+    def transcription(self, value: str) -> None:
+        self._transcription = value
+
+    @transcription.deleter
+    def transcription(self) -> None:
+        self._transcription = UNSET
+
+    @property
+    def recording_url(self) -> str | None:
+        """Where the recording can be fetched."""
+        value = self._recording_url
+        return None if isinstance(value, Unset) else value
+
+    @recording_url.setter
+    def recording_url(self, value: str) -> None:
+        self._recording_url = value
+
+    @recording_url.deleter
+    def recording_url(self) -> None:
+        self._recording_url = UNSET
+
+    @property
+    def disposition_id(self) -> UUID | None:
+        """Disposition to apply; a disposition whose action is complete also completes the task and its sequence lead."""
+        value = self._disposition_id
+        return None if isinstance(value, Unset) else value
+
+    @disposition_id.setter
+    def disposition_id(self, value: UUID) -> None:
+        self._disposition_id = value
+
+    @disposition_id.deleter
+    def disposition_id(self) -> None:
+        self._disposition_id = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from_ = self.from_
@@ -55,13 +96,13 @@ class LogCallRequest:
 
         user_id = str(self.user_id)
 
-        transcription = self.transcription
+        transcription = self._transcription
 
-        recording_url = self.recording_url
+        recording_url = self._recording_url
 
         disposition_id: str | Unset = UNSET
-        if not isinstance(self.disposition_id, Unset):
-            disposition_id = str(self.disposition_id)
+        if not isinstance(self._disposition_id, Unset):
+            disposition_id = str(self._disposition_id)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

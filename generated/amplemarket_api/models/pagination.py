@@ -7,49 +7,104 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Pagination")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Pagination:
     """Page counters returned by searcher endpoints that page through the request body."""
 
-    page: int | None | Unset = UNSET
-    """ Number of the page returned. """
-    page_size: int | None | Unset = UNSET
-    """ How many entries a page holds. """
-    total_pages: int | None | Unset = UNSET
-    """ Number of pages in the whole result set. """
-    total: int | None | Unset = UNSET
-    """ Number of entries in the whole result set. """
+    _page: int | None | Unset = _attrs_field(default=UNSET, alias="page")
+    _page_size: int | None | Unset = _attrs_field(default=UNSET, alias="page_size")
+    _total_pages: int | None | Unset = _attrs_field(default=UNSET, alias="total_pages")
+    _total: int | None | Unset = _attrs_field(default=UNSET, alias="total")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def page(self) -> int | None:
+        """Number of the page returned."""
+        value = self._page
+        return None if isinstance(value, Unset) else value
+
+    @page.setter
+    def page(self, value: int | None) -> None:
+        self._page = value
+
+    @page.deleter
+    def page(self) -> None:
+        self._page = UNSET
+
+    @property
+    def page_size(self) -> int | None:
+        """How many entries a page holds."""
+        value = self._page_size
+        return None if isinstance(value, Unset) else value
+
+    @page_size.setter
+    def page_size(self, value: int | None) -> None:
+        self._page_size = value
+
+    @page_size.deleter
+    def page_size(self) -> None:
+        self._page_size = UNSET
+
+    @property
+    def total_pages(self) -> int | None:
+        """Number of pages in the whole result set."""
+        value = self._total_pages
+        return None if isinstance(value, Unset) else value
+
+    @total_pages.setter
+    def total_pages(self, value: int | None) -> None:
+        self._total_pages = value
+
+    @total_pages.deleter
+    def total_pages(self) -> None:
+        self._total_pages = UNSET
+
+    @property
+    def total(self) -> int | None:
+        """Number of entries in the whole result set."""
+        value = self._total
+        return None if isinstance(value, Unset) else value
+
+    @total.setter
+    def total(self, value: int | None) -> None:
+        self._total = value
+
+    @total.deleter
+    def total(self) -> None:
+        self._total = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         page: int | None | Unset
-        if isinstance(self.page, Unset):
+        if isinstance(self._page, Unset):
             page = UNSET
         else:
-            page = self.page
+            page = self._page
 
         page_size: int | None | Unset
-        if isinstance(self.page_size, Unset):
+        if isinstance(self._page_size, Unset):
             page_size = UNSET
         else:
-            page_size = self.page_size
+            page_size = self._page_size
 
         total_pages: int | None | Unset
-        if isinstance(self.total_pages, Unset):
+        if isinstance(self._total_pages, Unset):
             total_pages = UNSET
         else:
-            total_pages = self.total_pages
+            total_pages = self._total_pages
 
         total: int | None | Unset
-        if isinstance(self.total, Unset):
+        if isinstance(self._total, Unset):
             total = UNSET
         else:
-            total = self.total
+            total = self._total
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

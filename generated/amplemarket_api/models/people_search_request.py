@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.people_search_request_job_openings import PeopleSearchRequestJobOpenings
@@ -16,195 +16,484 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PeopleSearchRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class PeopleSearchRequest:
     """Search filters and page selection. Only the members shown in the documented example are confirmed by the vendor; the
     rest come from community clients.
 
     """
 
-    person_name: str | Unset = UNSET
-    """ The person's full name. """
-    person_titles: list[str] | Unset = UNSET
-    """ Job titles. """
-    person_locations: list[str] | Unset = UNSET
-    """ Person locations. """
-    company_names: list[str] | Unset = UNSET
-    """ Names of companies to match. """
-    person_seniorities: list[str] | None | Unset = UNSET
-    """ Seniority levels. """
-    person_departments: list[str] | None | Unset = UNSET
-    """ Departments. """
-    person_job_functions: list[str] | None | Unset = UNSET
-    """ Job functions to match. """
-    person_keywords: list[str] | None | Unset = UNSET
-    """ Keywords matched against people. """
-    company_domains: list[str] | None | Unset = UNSET
-    """ Company domains. """
-    company_industries: list[str] | None | Unset = UNSET
-    """ Company industries. """
-    company_sizes: list[str] | None | Unset = UNSET
-    """ Company size buckets. """
-    company_locations: list[str] | None | Unset = UNSET
-    """ Locations of companies to match. """
-    company_types: list[str] | None | Unset = UNSET
-    """ Types of companies to match (e.g. Public Company). """
-    company_focuses: list[str] | None | Unset = UNSET
-    """ Company focus (e.g. B2B, B2C). """
-    company_revenue: Any | Unset = UNSET
-    """ Revenue filter; shape not documented. """
-    company_keywords: list[str] | None | Unset = UNSET
-    """ Keywords matched against companies. """
-    headcount_growth: Any | Unset = UNSET
-    """ Head-count growth signal filter; shape not documented. """
-    company_last_funding: Any | Unset = UNSET
-    """ Last funding signal filter; shape not documented. """
-    news: Any | Unset = UNSET
-    """ News signal filter; shape not documented. """
-    job_openings: None | PeopleSearchRequestJobOpenings | Unset = UNSET
-    page: int | Unset = UNSET
-    """ Page number to return. """
-    page_size: int | Unset = UNSET
-    """ How many entries a page holds. """
+    _person_name: str | Unset = _attrs_field(default=UNSET, alias="person_name")
+    _person_titles: list[str] | Unset = _attrs_field(default=UNSET, alias="person_titles")
+    _person_locations: list[str] | Unset = _attrs_field(default=UNSET, alias="person_locations")
+    _company_names: list[str] | Unset = _attrs_field(default=UNSET, alias="company_names")
+    _person_seniorities: list[str] | None | Unset = _attrs_field(default=UNSET, alias="person_seniorities")
+    _person_departments: list[str] | None | Unset = _attrs_field(default=UNSET, alias="person_departments")
+    _person_job_functions: list[str] | None | Unset = _attrs_field(default=UNSET, alias="person_job_functions")
+    _person_keywords: list[str] | None | Unset = _attrs_field(default=UNSET, alias="person_keywords")
+    _company_domains: list[str] | None | Unset = _attrs_field(default=UNSET, alias="company_domains")
+    _company_industries: list[str] | None | Unset = _attrs_field(default=UNSET, alias="company_industries")
+    _company_sizes: list[str] | None | Unset = _attrs_field(default=UNSET, alias="company_sizes")
+    _company_locations: list[str] | None | Unset = _attrs_field(default=UNSET, alias="company_locations")
+    _company_types: list[str] | None | Unset = _attrs_field(default=UNSET, alias="company_types")
+    _company_focuses: list[str] | None | Unset = _attrs_field(default=UNSET, alias="company_focuses")
+    _company_revenue: Any | Unset = _attrs_field(default=UNSET, alias="company_revenue")
+    _company_keywords: list[str] | None | Unset = _attrs_field(default=UNSET, alias="company_keywords")
+    _headcount_growth: Any | Unset = _attrs_field(default=UNSET, alias="headcount_growth")
+    _company_last_funding: Any | Unset = _attrs_field(default=UNSET, alias="company_last_funding")
+    _news: Any | Unset = _attrs_field(default=UNSET, alias="news")
+    _job_openings: None | PeopleSearchRequestJobOpenings | Unset = _attrs_field(default=UNSET, alias="job_openings")
+    _page: int | Unset = _attrs_field(default=UNSET, alias="page")
+    _page_size: int | Unset = _attrs_field(default=UNSET, alias="page_size")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def person_name(self) -> str | None:
+        """The person's full name."""
+        value = self._person_name
+        return None if isinstance(value, Unset) else value
+
+    @person_name.setter
+    def person_name(self, value: str) -> None:
+        self._person_name = value
+
+    @person_name.deleter
+    def person_name(self) -> None:
+        self._person_name = UNSET
+
+    @property
+    def person_titles(self) -> list[str] | None:
+        """Job titles."""
+        value = self._person_titles
+        return None if isinstance(value, Unset) else value
+
+    @person_titles.setter
+    def person_titles(self, value: list[str]) -> None:
+        self._person_titles = value
+
+    @person_titles.deleter
+    def person_titles(self) -> None:
+        self._person_titles = UNSET
+
+    @property
+    def person_locations(self) -> list[str] | None:
+        """Person locations."""
+        value = self._person_locations
+        return None if isinstance(value, Unset) else value
+
+    @person_locations.setter
+    def person_locations(self, value: list[str]) -> None:
+        self._person_locations = value
+
+    @person_locations.deleter
+    def person_locations(self) -> None:
+        self._person_locations = UNSET
+
+    @property
+    def company_names(self) -> list[str] | None:
+        """Names of companies to match."""
+        value = self._company_names
+        return None if isinstance(value, Unset) else value
+
+    @company_names.setter
+    def company_names(self, value: list[str]) -> None:
+        self._company_names = value
+
+    @company_names.deleter
+    def company_names(self) -> None:
+        self._company_names = UNSET
+
+    @property
+    def person_seniorities(self) -> list[str] | None:
+        """Seniority levels."""
+        value = self._person_seniorities
+        return None if isinstance(value, Unset) else value
+
+    @person_seniorities.setter
+    def person_seniorities(self, value: list[str] | None) -> None:
+        self._person_seniorities = value
+
+    @person_seniorities.deleter
+    def person_seniorities(self) -> None:
+        self._person_seniorities = UNSET
+
+    @property
+    def person_departments(self) -> list[str] | None:
+        """Departments."""
+        value = self._person_departments
+        return None if isinstance(value, Unset) else value
+
+    @person_departments.setter
+    def person_departments(self, value: list[str] | None) -> None:
+        self._person_departments = value
+
+    @person_departments.deleter
+    def person_departments(self) -> None:
+        self._person_departments = UNSET
+
+    @property
+    def person_job_functions(self) -> list[str] | None:
+        """Job functions to match."""
+        value = self._person_job_functions
+        return None if isinstance(value, Unset) else value
+
+    @person_job_functions.setter
+    def person_job_functions(self, value: list[str] | None) -> None:
+        self._person_job_functions = value
+
+    @person_job_functions.deleter
+    def person_job_functions(self) -> None:
+        self._person_job_functions = UNSET
+
+    @property
+    def person_keywords(self) -> list[str] | None:
+        """Keywords matched against people."""
+        value = self._person_keywords
+        return None if isinstance(value, Unset) else value
+
+    @person_keywords.setter
+    def person_keywords(self, value: list[str] | None) -> None:
+        self._person_keywords = value
+
+    @person_keywords.deleter
+    def person_keywords(self) -> None:
+        self._person_keywords = UNSET
+
+    @property
+    def company_domains(self) -> list[str] | None:
+        """Company domains."""
+        value = self._company_domains
+        return None if isinstance(value, Unset) else value
+
+    @company_domains.setter
+    def company_domains(self, value: list[str] | None) -> None:
+        self._company_domains = value
+
+    @company_domains.deleter
+    def company_domains(self) -> None:
+        self._company_domains = UNSET
+
+    @property
+    def company_industries(self) -> list[str] | None:
+        """Company industries."""
+        value = self._company_industries
+        return None if isinstance(value, Unset) else value
+
+    @company_industries.setter
+    def company_industries(self, value: list[str] | None) -> None:
+        self._company_industries = value
+
+    @company_industries.deleter
+    def company_industries(self) -> None:
+        self._company_industries = UNSET
+
+    @property
+    def company_sizes(self) -> list[str] | None:
+        """Company size buckets."""
+        value = self._company_sizes
+        return None if isinstance(value, Unset) else value
+
+    @company_sizes.setter
+    def company_sizes(self, value: list[str] | None) -> None:
+        self._company_sizes = value
+
+    @company_sizes.deleter
+    def company_sizes(self) -> None:
+        self._company_sizes = UNSET
+
+    @property
+    def company_locations(self) -> list[str] | None:
+        """Locations of companies to match."""
+        value = self._company_locations
+        return None if isinstance(value, Unset) else value
+
+    @company_locations.setter
+    def company_locations(self, value: list[str] | None) -> None:
+        self._company_locations = value
+
+    @company_locations.deleter
+    def company_locations(self) -> None:
+        self._company_locations = UNSET
+
+    @property
+    def company_types(self) -> list[str] | None:
+        """Types of companies to match (e.g. Public Company)."""
+        value = self._company_types
+        return None if isinstance(value, Unset) else value
+
+    @company_types.setter
+    def company_types(self, value: list[str] | None) -> None:
+        self._company_types = value
+
+    @company_types.deleter
+    def company_types(self) -> None:
+        self._company_types = UNSET
+
+    @property
+    def company_focuses(self) -> list[str] | None:
+        """Company focus (e.g. B2B, B2C)."""
+        value = self._company_focuses
+        return None if isinstance(value, Unset) else value
+
+    @company_focuses.setter
+    def company_focuses(self, value: list[str] | None) -> None:
+        self._company_focuses = value
+
+    @company_focuses.deleter
+    def company_focuses(self) -> None:
+        self._company_focuses = UNSET
+
+    @property
+    def company_revenue(self) -> Any | None:
+        """Revenue filter; shape not documented."""
+        value = self._company_revenue
+        return None if isinstance(value, Unset) else value
+
+    @company_revenue.setter
+    def company_revenue(self, value: Any) -> None:
+        self._company_revenue = value
+
+    @company_revenue.deleter
+    def company_revenue(self) -> None:
+        self._company_revenue = UNSET
+
+    @property
+    def company_keywords(self) -> list[str] | None:
+        """Keywords matched against companies."""
+        value = self._company_keywords
+        return None if isinstance(value, Unset) else value
+
+    @company_keywords.setter
+    def company_keywords(self, value: list[str] | None) -> None:
+        self._company_keywords = value
+
+    @company_keywords.deleter
+    def company_keywords(self) -> None:
+        self._company_keywords = UNSET
+
+    @property
+    def headcount_growth(self) -> Any | None:
+        """Head-count growth signal filter; shape not documented."""
+        value = self._headcount_growth
+        return None if isinstance(value, Unset) else value
+
+    @headcount_growth.setter
+    def headcount_growth(self, value: Any) -> None:
+        self._headcount_growth = value
+
+    @headcount_growth.deleter
+    def headcount_growth(self) -> None:
+        self._headcount_growth = UNSET
+
+    @property
+    def company_last_funding(self) -> Any | None:
+        """Last funding signal filter; shape not documented."""
+        value = self._company_last_funding
+        return None if isinstance(value, Unset) else value
+
+    @company_last_funding.setter
+    def company_last_funding(self, value: Any) -> None:
+        self._company_last_funding = value
+
+    @company_last_funding.deleter
+    def company_last_funding(self) -> None:
+        self._company_last_funding = UNSET
+
+    @property
+    def news(self) -> Any | None:
+        """News signal filter; shape not documented."""
+        value = self._news
+        return None if isinstance(value, Unset) else value
+
+    @news.setter
+    def news(self, value: Any) -> None:
+        self._news = value
+
+    @news.deleter
+    def news(self) -> None:
+        self._news = UNSET
+
+    @property
+    def job_openings(self) -> None | PeopleSearchRequestJobOpenings:
+        value = self._job_openings
+        return None if isinstance(value, Unset) else value
+
+    @job_openings.setter
+    def job_openings(self, value: None | PeopleSearchRequestJobOpenings) -> None:
+        self._job_openings = value
+
+    @job_openings.deleter
+    def job_openings(self) -> None:
+        self._job_openings = UNSET
+
+    @property
+    def page(self) -> int | None:
+        """Page number to return."""
+        value = self._page
+        return None if isinstance(value, Unset) else value
+
+    @page.setter
+    def page(self, value: int) -> None:
+        self._page = value
+
+    @page.deleter
+    def page(self) -> None:
+        self._page = UNSET
+
+    @property
+    def page_size(self) -> int | None:
+        """How many entries a page holds."""
+        value = self._page_size
+        return None if isinstance(value, Unset) else value
+
+    @page_size.setter
+    def page_size(self, value: int) -> None:
+        self._page_size = value
+
+    @page_size.deleter
+    def page_size(self) -> None:
+        self._page_size = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.people_search_request_job_openings import (
             PeopleSearchRequestJobOpenings,  # noqa: PLC0415
         )
 
-        person_name = self.person_name
+        person_name = self._person_name
 
         person_titles: list[str] | Unset = UNSET
-        if not isinstance(self.person_titles, Unset):
-            person_titles = self.person_titles
+        if not isinstance(self._person_titles, Unset):
+            person_titles = self._person_titles
 
         person_locations: list[str] | Unset = UNSET
-        if not isinstance(self.person_locations, Unset):
-            person_locations = self.person_locations
+        if not isinstance(self._person_locations, Unset):
+            person_locations = self._person_locations
 
         company_names: list[str] | Unset = UNSET
-        if not isinstance(self.company_names, Unset):
-            company_names = self.company_names
+        if not isinstance(self._company_names, Unset):
+            company_names = self._company_names
 
         person_seniorities: list[str] | None | Unset
-        if isinstance(self.person_seniorities, Unset):
+        if isinstance(self._person_seniorities, Unset):
             person_seniorities = UNSET
-        elif isinstance(self.person_seniorities, list):
-            person_seniorities = self.person_seniorities
+        elif isinstance(self._person_seniorities, list):
+            person_seniorities = self._person_seniorities
 
         else:
-            person_seniorities = self.person_seniorities
+            person_seniorities = self._person_seniorities
 
         person_departments: list[str] | None | Unset
-        if isinstance(self.person_departments, Unset):
+        if isinstance(self._person_departments, Unset):
             person_departments = UNSET
-        elif isinstance(self.person_departments, list):
-            person_departments = self.person_departments
+        elif isinstance(self._person_departments, list):
+            person_departments = self._person_departments
 
         else:
-            person_departments = self.person_departments
+            person_departments = self._person_departments
 
         person_job_functions: list[str] | None | Unset
-        if isinstance(self.person_job_functions, Unset):
+        if isinstance(self._person_job_functions, Unset):
             person_job_functions = UNSET
-        elif isinstance(self.person_job_functions, list):
-            person_job_functions = self.person_job_functions
+        elif isinstance(self._person_job_functions, list):
+            person_job_functions = self._person_job_functions
 
         else:
-            person_job_functions = self.person_job_functions
+            person_job_functions = self._person_job_functions
 
         person_keywords: list[str] | None | Unset
-        if isinstance(self.person_keywords, Unset):
+        if isinstance(self._person_keywords, Unset):
             person_keywords = UNSET
-        elif isinstance(self.person_keywords, list):
-            person_keywords = self.person_keywords
+        elif isinstance(self._person_keywords, list):
+            person_keywords = self._person_keywords
 
         else:
-            person_keywords = self.person_keywords
+            person_keywords = self._person_keywords
 
         company_domains: list[str] | None | Unset
-        if isinstance(self.company_domains, Unset):
+        if isinstance(self._company_domains, Unset):
             company_domains = UNSET
-        elif isinstance(self.company_domains, list):
-            company_domains = self.company_domains
+        elif isinstance(self._company_domains, list):
+            company_domains = self._company_domains
 
         else:
-            company_domains = self.company_domains
+            company_domains = self._company_domains
 
         company_industries: list[str] | None | Unset
-        if isinstance(self.company_industries, Unset):
+        if isinstance(self._company_industries, Unset):
             company_industries = UNSET
-        elif isinstance(self.company_industries, list):
-            company_industries = self.company_industries
+        elif isinstance(self._company_industries, list):
+            company_industries = self._company_industries
 
         else:
-            company_industries = self.company_industries
+            company_industries = self._company_industries
 
         company_sizes: list[str] | None | Unset
-        if isinstance(self.company_sizes, Unset):
+        if isinstance(self._company_sizes, Unset):
             company_sizes = UNSET
-        elif isinstance(self.company_sizes, list):
-            company_sizes = self.company_sizes
+        elif isinstance(self._company_sizes, list):
+            company_sizes = self._company_sizes
 
         else:
-            company_sizes = self.company_sizes
+            company_sizes = self._company_sizes
 
         company_locations: list[str] | None | Unset
-        if isinstance(self.company_locations, Unset):
+        if isinstance(self._company_locations, Unset):
             company_locations = UNSET
-        elif isinstance(self.company_locations, list):
-            company_locations = self.company_locations
+        elif isinstance(self._company_locations, list):
+            company_locations = self._company_locations
 
         else:
-            company_locations = self.company_locations
+            company_locations = self._company_locations
 
         company_types: list[str] | None | Unset
-        if isinstance(self.company_types, Unset):
+        if isinstance(self._company_types, Unset):
             company_types = UNSET
-        elif isinstance(self.company_types, list):
-            company_types = self.company_types
+        elif isinstance(self._company_types, list):
+            company_types = self._company_types
 
         else:
-            company_types = self.company_types
+            company_types = self._company_types
 
         company_focuses: list[str] | None | Unset
-        if isinstance(self.company_focuses, Unset):
+        if isinstance(self._company_focuses, Unset):
             company_focuses = UNSET
-        elif isinstance(self.company_focuses, list):
-            company_focuses = self.company_focuses
+        elif isinstance(self._company_focuses, list):
+            company_focuses = self._company_focuses
 
         else:
-            company_focuses = self.company_focuses
+            company_focuses = self._company_focuses
 
-        company_revenue = self.company_revenue
+        company_revenue = self._company_revenue
 
         company_keywords: list[str] | None | Unset
-        if isinstance(self.company_keywords, Unset):
+        if isinstance(self._company_keywords, Unset):
             company_keywords = UNSET
-        elif isinstance(self.company_keywords, list):
-            company_keywords = self.company_keywords
+        elif isinstance(self._company_keywords, list):
+            company_keywords = self._company_keywords
 
         else:
-            company_keywords = self.company_keywords
+            company_keywords = self._company_keywords
 
-        headcount_growth = self.headcount_growth
+        headcount_growth = self._headcount_growth
 
-        company_last_funding = self.company_last_funding
+        company_last_funding = self._company_last_funding
 
-        news = self.news
+        news = self._news
 
         job_openings: dict[str, Any] | None | Unset
-        if isinstance(self.job_openings, Unset):
+        if isinstance(self._job_openings, Unset):
             job_openings = UNSET
-        elif isinstance(self.job_openings, PeopleSearchRequestJobOpenings):
-            job_openings = self.job_openings.to_dict()
+        elif isinstance(self._job_openings, PeopleSearchRequestJobOpenings):
+            job_openings = self._job_openings.to_dict()
         else:
-            job_openings = self.job_openings
+            job_openings = self._job_openings
 
-        page = self.page
+        page = self._page
 
-        page_size = self.page_size
+        page_size = self._page_size
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

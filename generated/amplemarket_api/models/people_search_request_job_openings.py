@@ -7,23 +7,39 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="PeopleSearchRequestJobOpenings")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class PeopleSearchRequestJobOpenings:
     """Job-openings signal filter."""
 
-    titles: list[str] | Unset = UNSET
-    """ Titles of open positions. """
+    _titles: list[str] | Unset = _attrs_field(default=UNSET, alias="titles")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def titles(self) -> list[str] | None:
+        """Titles of open positions."""
+        value = self._titles
+        return None if isinstance(value, Unset) else value
+
+    @titles.setter
+    def titles(self, value: list[str]) -> None:
+        self._titles = value
+
+    @titles.deleter
+    def titles(self) -> None:
+        self._titles = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         titles: list[str] | Unset = UNSET
-        if not isinstance(self.titles, Unset):
-            titles = self.titles
+        if not isinstance(self._titles, Unset):
+            titles = self._titles
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

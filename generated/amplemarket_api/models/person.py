@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 
 from ..models.person_gender import PersonGender
 from ..models.person_object import PersonObject
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.company import Company
@@ -25,35 +25,328 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Person")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Person:
     """A business contact, usually tied to the company they currently work for."""
 
-    id: None | Unset | UUID = UNSET
-    object_: None | PersonObject | Unset = UNSET
-    linkedin_url: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
-    email: None | str | Unset = UNSET
-    first_name: None | str | Unset = UNSET
-    last_name: None | str | Unset = UNSET
-    title: None | str | Unset = UNSET
-    headline: None | str | Unset = UNSET
-    about: None | str | Unset = UNSET
-    current_position_start_date: datetime.date | None | str | Unset = UNSET
-    current_position_description: None | str | Unset = UNSET
-    location: None | str | Unset = UNSET
-    image_url: None | str | Unset = UNSET
-    gender: None | PersonGender | Unset = UNSET
-    location_details: LocationDetails | None | Unset = UNSET
-    experiences: list[Experience | None] | None | Unset = UNSET
-    educations: list[Education | None] | None | Unset = UNSET
-    languages: list[Language | None] | None | Unset = UNSET
-    phone_numbers: list[None | PhoneNumber] | None | Unset = UNSET
-    logo_url: None | str | Unset = UNSET
-    """ Picture of the person (the flattened guide lists this name where the Markdown guide has image_url). """
-    company: Company | None | Unset = UNSET
-    """ The company the person works for now; null when unknown. """
+    _id: None | Unset | UUID = _attrs_field(default=UNSET, alias="id")
+    _object_: None | PersonObject | Unset = _attrs_field(default=UNSET, alias="object_")
+    _linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _first_name: None | str | Unset = _attrs_field(default=UNSET, alias="first_name")
+    _last_name: None | str | Unset = _attrs_field(default=UNSET, alias="last_name")
+    _title: None | str | Unset = _attrs_field(default=UNSET, alias="title")
+    _headline: None | str | Unset = _attrs_field(default=UNSET, alias="headline")
+    _about: None | str | Unset = _attrs_field(default=UNSET, alias="about")
+    _current_position_start_date: datetime.date | None | str | Unset = _attrs_field(
+        default=UNSET, alias="current_position_start_date"
+    )
+    _current_position_description: None | str | Unset = _attrs_field(
+        default=UNSET, alias="current_position_description"
+    )
+    _location: None | str | Unset = _attrs_field(default=UNSET, alias="location")
+    _image_url: None | str | Unset = _attrs_field(default=UNSET, alias="image_url")
+    _gender: None | PersonGender | Unset = _attrs_field(default=UNSET, alias="gender")
+    _location_details: LocationDetails | None | Unset = _attrs_field(default=UNSET, alias="location_details")
+    _experiences: list[Experience | None] | None | Unset = _attrs_field(default=UNSET, alias="experiences")
+    _educations: list[Education | None] | None | Unset = _attrs_field(default=UNSET, alias="educations")
+    _languages: list[Language | None] | None | Unset = _attrs_field(default=UNSET, alias="languages")
+    _phone_numbers: list[None | PhoneNumber] | None | Unset = _attrs_field(default=UNSET, alias="phone_numbers")
+    _logo_url: None | str | Unset = _attrs_field(default=UNSET, alias="logo_url")
+    _company: Company | None | Unset = _attrs_field(default=UNSET, alias="company")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | UUID:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | UUID) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def object_(self) -> None | PersonObject:
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: None | PersonObject) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def linkedin_url(self) -> None | str:
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: None | str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    @property
+    def name(self) -> None | str:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def email(self) -> None | str:
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def first_name(self) -> None | str:
+        value = self._first_name
+        return None if isinstance(value, Unset) else value
+
+    @first_name.setter
+    def first_name(self, value: None | str) -> None:
+        self._first_name = value
+
+    @first_name.deleter
+    def first_name(self) -> None:
+        self._first_name = UNSET
+
+    @property
+    def last_name(self) -> None | str:
+        value = self._last_name
+        return None if isinstance(value, Unset) else value
+
+    @last_name.setter
+    def last_name(self, value: None | str) -> None:
+        self._last_name = value
+
+    @last_name.deleter
+    def last_name(self) -> None:
+        self._last_name = UNSET
+
+    @property
+    def title(self) -> None | str:
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: None | str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    @property
+    def headline(self) -> None | str:
+        value = self._headline
+        return None if isinstance(value, Unset) else value
+
+    @headline.setter
+    def headline(self, value: None | str) -> None:
+        self._headline = value
+
+    @headline.deleter
+    def headline(self) -> None:
+        self._headline = UNSET
+
+    @property
+    def about(self) -> None | str:
+        value = self._about
+        return None if isinstance(value, Unset) else value
+
+    @about.setter
+    def about(self, value: None | str) -> None:
+        self._about = value
+
+    @about.deleter
+    def about(self) -> None:
+        self._about = UNSET
+
+    @property
+    def current_position_start_date(self) -> datetime.date | None | str:
+        value = self._current_position_start_date
+        return None if isinstance(value, Unset) else value
+
+    @current_position_start_date.setter
+    def current_position_start_date(self, value: datetime.date | None | str) -> None:
+        self._current_position_start_date = value
+
+    @current_position_start_date.deleter
+    def current_position_start_date(self) -> None:
+        self._current_position_start_date = UNSET
+
+    @property
+    def current_position_description(self) -> None | str:
+        value = self._current_position_description
+        return None if isinstance(value, Unset) else value
+
+    @current_position_description.setter
+    def current_position_description(self, value: None | str) -> None:
+        self._current_position_description = value
+
+    @current_position_description.deleter
+    def current_position_description(self) -> None:
+        self._current_position_description = UNSET
+
+    @property
+    def location(self) -> None | str:
+        value = self._location
+        return None if isinstance(value, Unset) else value
+
+    @location.setter
+    def location(self, value: None | str) -> None:
+        self._location = value
+
+    @location.deleter
+    def location(self) -> None:
+        self._location = UNSET
+
+    @property
+    def image_url(self) -> None | str:
+        value = self._image_url
+        return None if isinstance(value, Unset) else value
+
+    @image_url.setter
+    def image_url(self, value: None | str) -> None:
+        self._image_url = value
+
+    @image_url.deleter
+    def image_url(self) -> None:
+        self._image_url = UNSET
+
+    @property
+    def gender(self) -> None | PersonGender:
+        value = self._gender
+        return None if isinstance(value, Unset) else value
+
+    @gender.setter
+    def gender(self, value: None | PersonGender) -> None:
+        self._gender = value
+
+    @gender.deleter
+    def gender(self) -> None:
+        self._gender = UNSET
+
+    @property
+    def location_details(self) -> LocationDetails | None:
+        value = self._location_details
+        return None if isinstance(value, Unset) else value
+
+    @location_details.setter
+    def location_details(self, value: LocationDetails | None) -> None:
+        self._location_details = value
+
+    @location_details.deleter
+    def location_details(self) -> None:
+        self._location_details = UNSET
+
+    @property
+    def experiences(self) -> list[Experience | None] | None:
+        value = self._experiences
+        return None if isinstance(value, Unset) else value
+
+    @experiences.setter
+    def experiences(self, value: list[Experience | None] | None) -> None:
+        self._experiences = value
+
+    @experiences.deleter
+    def experiences(self) -> None:
+        self._experiences = UNSET
+
+    @property
+    def educations(self) -> list[Education | None] | None:
+        value = self._educations
+        return None if isinstance(value, Unset) else value
+
+    @educations.setter
+    def educations(self, value: list[Education | None] | None) -> None:
+        self._educations = value
+
+    @educations.deleter
+    def educations(self) -> None:
+        self._educations = UNSET
+
+    @property
+    def languages(self) -> list[Language | None] | None:
+        value = self._languages
+        return None if isinstance(value, Unset) else value
+
+    @languages.setter
+    def languages(self, value: list[Language | None] | None) -> None:
+        self._languages = value
+
+    @languages.deleter
+    def languages(self) -> None:
+        self._languages = UNSET
+
+    @property
+    def phone_numbers(self) -> list[None | PhoneNumber] | None:
+        value = self._phone_numbers
+        return None if isinstance(value, Unset) else value
+
+    @phone_numbers.setter
+    def phone_numbers(self, value: list[None | PhoneNumber] | None) -> None:
+        self._phone_numbers = value
+
+    @phone_numbers.deleter
+    def phone_numbers(self) -> None:
+        self._phone_numbers = UNSET
+
+    @property
+    def logo_url(self) -> None | str:
+        """Picture of the person (the flattened guide lists this name where the Markdown guide has image_url)."""
+        value = self._logo_url
+        return None if isinstance(value, Unset) else value
+
+    @logo_url.setter
+    def logo_url(self, value: None | str) -> None:
+        self._logo_url = value
+
+    @logo_url.deleter
+    def logo_url(self) -> None:
+        self._logo_url = UNSET
+
+    @property
+    def company(self) -> Company | None:
+        """The company the person works for now; null when unknown."""
+        value = self._company
+        return None if isinstance(value, Unset) else value
+
+    @company.setter
+    def company(self, value: Company | None) -> None:
+        self._company = value
+
+    @company.deleter
+    def company(self) -> None:
+        self._company = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.company import Company  # noqa: PLC0415
@@ -64,117 +357,117 @@ class Person:
         from ..models.phone_number import PhoneNumber  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
-        elif isinstance(self.id, UUID):
-            id = str(self.id)
+        elif isinstance(self._id, UUID):
+            id = str(self._id)
         else:
-            id = self.id
+            id = self._id
 
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
-        elif isinstance(self.object_, PersonObject):
-            object_ = self.object_.value
+        elif isinstance(self._object_, PersonObject):
+            object_ = self._object_.value
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         linkedin_url: None | str | Unset
-        if isinstance(self.linkedin_url, Unset):
+        if isinstance(self._linkedin_url, Unset):
             linkedin_url = UNSET
         else:
-            linkedin_url = self.linkedin_url
+            linkedin_url = self._linkedin_url
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
+        if isinstance(self._first_name, Unset):
             first_name = UNSET
         else:
-            first_name = self.first_name
+            first_name = self._first_name
 
         last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
+        if isinstance(self._last_name, Unset):
             last_name = UNSET
         else:
-            last_name = self.last_name
+            last_name = self._last_name
 
         title: None | str | Unset
-        if isinstance(self.title, Unset):
+        if isinstance(self._title, Unset):
             title = UNSET
         else:
-            title = self.title
+            title = self._title
 
         headline: None | str | Unset
-        if isinstance(self.headline, Unset):
+        if isinstance(self._headline, Unset):
             headline = UNSET
         else:
-            headline = self.headline
+            headline = self._headline
 
         about: None | str | Unset
-        if isinstance(self.about, Unset):
+        if isinstance(self._about, Unset):
             about = UNSET
         else:
-            about = self.about
+            about = self._about
 
         current_position_start_date: None | str | Unset
-        if isinstance(self.current_position_start_date, Unset):
+        if isinstance(self._current_position_start_date, Unset):
             current_position_start_date = UNSET
-        elif isinstance(self.current_position_start_date, datetime.date):
-            current_position_start_date = self.current_position_start_date.isoformat()
+        elif isinstance(self._current_position_start_date, datetime.date):
+            current_position_start_date = self._current_position_start_date.isoformat()
         else:
-            current_position_start_date = self.current_position_start_date
+            current_position_start_date = self._current_position_start_date
 
         current_position_description: None | str | Unset
-        if isinstance(self.current_position_description, Unset):
+        if isinstance(self._current_position_description, Unset):
             current_position_description = UNSET
         else:
-            current_position_description = self.current_position_description
+            current_position_description = self._current_position_description
 
         location: None | str | Unset
-        if isinstance(self.location, Unset):
+        if isinstance(self._location, Unset):
             location = UNSET
         else:
-            location = self.location
+            location = self._location
 
         image_url: None | str | Unset
-        if isinstance(self.image_url, Unset):
+        if isinstance(self._image_url, Unset):
             image_url = UNSET
         else:
-            image_url = self.image_url
+            image_url = self._image_url
 
         gender: None | str | Unset
-        if isinstance(self.gender, Unset):
+        if isinstance(self._gender, Unset):
             gender = UNSET
-        elif isinstance(self.gender, PersonGender):
-            gender = self.gender.value
+        elif isinstance(self._gender, PersonGender):
+            gender = self._gender.value
         else:
-            gender = self.gender
+            gender = self._gender
 
         location_details: dict[str, Any] | None | Unset
-        if isinstance(self.location_details, Unset):
+        if isinstance(self._location_details, Unset):
             location_details = UNSET
-        elif isinstance(self.location_details, LocationDetails):
-            location_details = self.location_details.to_dict()
+        elif isinstance(self._location_details, LocationDetails):
+            location_details = self._location_details.to_dict()
         else:
-            location_details = self.location_details
+            location_details = self._location_details
 
         experiences: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.experiences, Unset):
+        if isinstance(self._experiences, Unset):
             experiences = UNSET
-        elif isinstance(self.experiences, list):
+        elif isinstance(self._experiences, list):
             experiences = []
-            for experiences_type_0_item_data in self.experiences:
+            for experiences_type_0_item_data in self._experiences:
                 experiences_type_0_item: dict[str, Any] | None
                 if isinstance(experiences_type_0_item_data, Experience):
                     experiences_type_0_item = experiences_type_0_item_data.to_dict()
@@ -183,14 +476,14 @@ class Person:
                 experiences.append(experiences_type_0_item)
 
         else:
-            experiences = self.experiences
+            experiences = self._experiences
 
         educations: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.educations, Unset):
+        if isinstance(self._educations, Unset):
             educations = UNSET
-        elif isinstance(self.educations, list):
+        elif isinstance(self._educations, list):
             educations = []
-            for educations_type_0_item_data in self.educations:
+            for educations_type_0_item_data in self._educations:
                 educations_type_0_item: dict[str, Any] | None
                 if isinstance(educations_type_0_item_data, Education):
                     educations_type_0_item = educations_type_0_item_data.to_dict()
@@ -199,14 +492,14 @@ class Person:
                 educations.append(educations_type_0_item)
 
         else:
-            educations = self.educations
+            educations = self._educations
 
         languages: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.languages, Unset):
+        if isinstance(self._languages, Unset):
             languages = UNSET
-        elif isinstance(self.languages, list):
+        elif isinstance(self._languages, list):
             languages = []
-            for languages_type_0_item_data in self.languages:
+            for languages_type_0_item_data in self._languages:
                 languages_type_0_item: dict[str, Any] | None
                 if isinstance(languages_type_0_item_data, Language):
                     languages_type_0_item = languages_type_0_item_data.to_dict()
@@ -215,14 +508,14 @@ class Person:
                 languages.append(languages_type_0_item)
 
         else:
-            languages = self.languages
+            languages = self._languages
 
         phone_numbers: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.phone_numbers, Unset):
+        if isinstance(self._phone_numbers, Unset):
             phone_numbers = UNSET
-        elif isinstance(self.phone_numbers, list):
+        elif isinstance(self._phone_numbers, list):
             phone_numbers = []
-            for phone_numbers_type_0_item_data in self.phone_numbers:
+            for phone_numbers_type_0_item_data in self._phone_numbers:
                 phone_numbers_type_0_item: dict[str, Any] | None
                 if isinstance(phone_numbers_type_0_item_data, PhoneNumber):
                     phone_numbers_type_0_item = phone_numbers_type_0_item_data.to_dict()
@@ -231,21 +524,21 @@ class Person:
                 phone_numbers.append(phone_numbers_type_0_item)
 
         else:
-            phone_numbers = self.phone_numbers
+            phone_numbers = self._phone_numbers
 
         logo_url: None | str | Unset
-        if isinstance(self.logo_url, Unset):
+        if isinstance(self._logo_url, Unset):
             logo_url = UNSET
         else:
-            logo_url = self.logo_url
+            logo_url = self._logo_url
 
         company: dict[str, Any] | None | Unset
-        if isinstance(self.company, Unset):
+        if isinstance(self._company, Unset):
             company = UNSET
-        elif isinstance(self.company, Company):
-            company = self.company.to_dict()
+        elif isinstance(self._company, Company):
+            company = self._company.to_dict()
         else:
-            company = self.company
+            company = self._company
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

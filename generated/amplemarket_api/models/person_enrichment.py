@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.person_enrichment_object import PersonEnrichmentObject
 from ..models.person_enrichment_status import PersonEnrichmentStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.error import Error
@@ -20,18 +20,99 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PersonEnrichment")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class PersonEnrichment:
     """A batch person-enrichment job and the page of results collected so far."""
 
-    id: int | None | Unset = UNSET
-    """ Integer identifier of the enrichment job (unlike email validation ids, which are strings). """
-    object_: None | PersonEnrichmentObject | Unset = UNSET
-    status: None | PersonEnrichmentStatus | Unset = UNSET
-    results: list[None | PersonEnrichmentResult] | None | Unset = UNSET
-    errors: list[Error | None] | None | Unset = UNSET
-    links: Links | None | Unset = UNSET
+    _id: int | None | Unset = _attrs_field(default=UNSET, alias="id")
+    _object_: None | PersonEnrichmentObject | Unset = _attrs_field(default=UNSET, alias="object_")
+    _status: None | PersonEnrichmentStatus | Unset = _attrs_field(default=UNSET, alias="status")
+    _results: list[None | PersonEnrichmentResult] | None | Unset = _attrs_field(default=UNSET, alias="results")
+    _errors: list[Error | None] | None | Unset = _attrs_field(default=UNSET, alias="errors")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> int | None:
+        """Integer identifier of the enrichment job (unlike email validation ids, which are strings)."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: int | None) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def object_(self) -> None | PersonEnrichmentObject:
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: None | PersonEnrichmentObject) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def status(self) -> None | PersonEnrichmentStatus:
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: None | PersonEnrichmentStatus) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    @property
+    def results(self) -> list[None | PersonEnrichmentResult] | None:
+        value = self._results
+        return None if isinstance(value, Unset) else value
+
+    @results.setter
+    def results(self, value: list[None | PersonEnrichmentResult] | None) -> None:
+        self._results = value
+
+    @results.deleter
+    def results(self) -> None:
+        self._results = UNSET
+
+    @property
+    def errors(self) -> list[Error | None] | None:
+        value = self._errors
+        return None if isinstance(value, Unset) else value
+
+    @errors.setter
+    def errors(self, value: list[Error | None] | None) -> None:
+        self._errors = value
+
+    @errors.deleter
+    def errors(self) -> None:
+        self._errors = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "status"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.error import Error  # noqa: PLC0415
@@ -39,33 +120,33 @@ class PersonEnrichment:
         from ..models.person_enrichment_result import PersonEnrichmentResult  # noqa: PLC0415
 
         id: int | None | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
-        elif isinstance(self.object_, PersonEnrichmentObject):
-            object_ = self.object_.value
+        elif isinstance(self._object_, PersonEnrichmentObject):
+            object_ = self._object_.value
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
-        elif isinstance(self.status, PersonEnrichmentStatus):
-            status = self.status.value
+        elif isinstance(self._status, PersonEnrichmentStatus):
+            status = self._status.value
         else:
-            status = self.status
+            status = self._status
 
         results: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.results, Unset):
+        if isinstance(self._results, Unset):
             results = UNSET
-        elif isinstance(self.results, list):
+        elif isinstance(self._results, list):
             results = []
-            for results_type_0_item_data in self.results:
+            for results_type_0_item_data in self._results:
                 results_type_0_item: dict[str, Any] | None
                 if isinstance(results_type_0_item_data, PersonEnrichmentResult):
                     results_type_0_item = results_type_0_item_data.to_dict()
@@ -74,14 +155,14 @@ class PersonEnrichment:
                 results.append(results_type_0_item)
 
         else:
-            results = self.results
+            results = self._results
 
         errors: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.errors, Unset):
+        if isinstance(self._errors, Unset):
             errors = UNSET
-        elif isinstance(self.errors, list):
+        elif isinstance(self._errors, list):
             errors = []
-            for errors_type_0_item_data in self.errors:
+            for errors_type_0_item_data in self._errors:
                 errors_type_0_item: dict[str, Any] | None
                 if isinstance(errors_type_0_item_data, Error):
                     errors_type_0_item = errors_type_0_item_data.to_dict()
@@ -90,15 +171,15 @@ class PersonEnrichment:
                 errors.append(errors_type_0_item)
 
         else:
-            errors = self.errors
+            errors = self._errors
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.person_enrichment_result_status import PersonEnrichmentResultStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.person import Person
@@ -17,90 +17,223 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PersonEnrichmentResult")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class PersonEnrichmentResult:
     """Outcome for one lead of a batch: the input identifiers echoed back and the matched person."""
 
-    id: int | None | Unset = UNSET
-    status: None | PersonEnrichmentResultStatus | Unset = UNSET
-    email: None | str | Unset = UNSET
-    linkedin_url: None | str | Unset = UNSET
-    company_domain: None | str | Unset = UNSET
-    company_name: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
-    title: None | str | Unset = UNSET
-    linkedin_id: None | str | Unset = UNSET
-    """ LinkedIn identifier echoed from the input, as one rendering of the guide names it; prefer linkedin_url. """
-    result: None | Person | Unset = UNSET
-    """ The enriched person; null when the lead was not found or was removed for privacy reasons. """
+    _id: int | None | Unset = _attrs_field(default=UNSET, alias="id")
+    _status: None | PersonEnrichmentResultStatus | Unset = _attrs_field(default=UNSET, alias="status")
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
+    _company_domain: None | str | Unset = _attrs_field(default=UNSET, alias="company_domain")
+    _company_name: None | str | Unset = _attrs_field(default=UNSET, alias="company_name")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _title: None | str | Unset = _attrs_field(default=UNSET, alias="title")
+    _linkedin_id: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_id")
+    _result: None | Person | Unset = _attrs_field(default=UNSET, alias="result")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> int | None:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: int | None) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def status(self) -> None | PersonEnrichmentResultStatus:
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: None | PersonEnrichmentResultStatus) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    @property
+    def email(self) -> None | str:
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def linkedin_url(self) -> None | str:
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: None | str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    @property
+    def company_domain(self) -> None | str:
+        value = self._company_domain
+        return None if isinstance(value, Unset) else value
+
+    @company_domain.setter
+    def company_domain(self, value: None | str) -> None:
+        self._company_domain = value
+
+    @company_domain.deleter
+    def company_domain(self) -> None:
+        self._company_domain = UNSET
+
+    @property
+    def company_name(self) -> None | str:
+        value = self._company_name
+        return None if isinstance(value, Unset) else value
+
+    @company_name.setter
+    def company_name(self, value: None | str) -> None:
+        self._company_name = value
+
+    @company_name.deleter
+    def company_name(self) -> None:
+        self._company_name = UNSET
+
+    @property
+    def name(self) -> None | str:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def title(self) -> None | str:
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: None | str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    @property
+    def linkedin_id(self) -> None | str:
+        """LinkedIn identifier echoed from the input, as one rendering of the guide names it; prefer linkedin_url."""
+        value = self._linkedin_id
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_id.setter
+    def linkedin_id(self, value: None | str) -> None:
+        self._linkedin_id = value
+
+    @linkedin_id.deleter
+    def linkedin_id(self) -> None:
+        self._linkedin_id = UNSET
+
+    @property
+    def result(self) -> None | Person:
+        """The enriched person; null when the lead was not found or was removed for privacy reasons."""
+        value = self._result
+        return None if isinstance(value, Unset) else value
+
+    @result.setter
+    def result(self, value: None | Person) -> None:
+        self._result = value
+
+    @result.deleter
+    def result(self) -> None:
+        self._result = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "email", "linkedin_url", "status", "title"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.person import Person  # noqa: PLC0415
 
         id: int | None | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
-        elif isinstance(self.status, PersonEnrichmentResultStatus):
-            status = self.status.value
+        elif isinstance(self._status, PersonEnrichmentResultStatus):
+            status = self._status.value
         else:
-            status = self.status
+            status = self._status
 
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         linkedin_url: None | str | Unset
-        if isinstance(self.linkedin_url, Unset):
+        if isinstance(self._linkedin_url, Unset):
             linkedin_url = UNSET
         else:
-            linkedin_url = self.linkedin_url
+            linkedin_url = self._linkedin_url
 
         company_domain: None | str | Unset
-        if isinstance(self.company_domain, Unset):
+        if isinstance(self._company_domain, Unset):
             company_domain = UNSET
         else:
-            company_domain = self.company_domain
+            company_domain = self._company_domain
 
         company_name: None | str | Unset
-        if isinstance(self.company_name, Unset):
+        if isinstance(self._company_name, Unset):
             company_name = UNSET
         else:
-            company_name = self.company_name
+            company_name = self._company_name
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         title: None | str | Unset
-        if isinstance(self.title, Unset):
+        if isinstance(self._title, Unset):
             title = UNSET
         else:
-            title = self.title
+            title = self._title
 
         linkedin_id: None | str | Unset
-        if isinstance(self.linkedin_id, Unset):
+        if isinstance(self._linkedin_id, Unset):
             linkedin_id = UNSET
         else:
-            linkedin_id = self.linkedin_id
+            linkedin_id = self._linkedin_id
 
         result: dict[str, Any] | None | Unset
-        if isinstance(self.result, Unset):
+        if isinstance(self._result, Unset):
             result = UNSET
-        elif isinstance(self.result, Person):
-            result = self.result.to_dict()
+        elif isinstance(self._result, Person):
+            result = self._result.to_dict()
         else:
-            result = self.result
+            result = self._result
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

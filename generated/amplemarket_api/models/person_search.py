@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.pagination import Pagination
@@ -17,32 +17,74 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PersonSearch")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class PersonSearch:
     """One page of people matching the search filters."""
 
-    object_: None | str | Unset = UNSET
-    """ Object marker; examples show person_search_result. """
-    results: list[None | Person] | None | Unset = UNSET
-    pagination: None | Pagination | Unset = UNSET
+    _object_: None | str | Unset = _attrs_field(default=UNSET, alias="object_")
+    _results: list[None | Person] | None | Unset = _attrs_field(default=UNSET, alias="results")
+    _pagination: None | Pagination | Unset = _attrs_field(default=UNSET, alias="pagination")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def object_(self) -> None | str:
+        """Object marker; examples show person_search_result."""
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: None | str) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def results(self) -> list[None | Person] | None:
+        value = self._results
+        return None if isinstance(value, Unset) else value
+
+    @results.setter
+    def results(self, value: list[None | Person] | None) -> None:
+        self._results = value
+
+    @results.deleter
+    def results(self) -> None:
+        self._results = UNSET
+
+    @property
+    def pagination(self) -> None | Pagination:
+        value = self._pagination
+        return None if isinstance(value, Unset) else value
+
+    @pagination.setter
+    def pagination(self, value: None | Pagination) -> None:
+        self._pagination = value
+
+    @pagination.deleter
+    def pagination(self) -> None:
+        self._pagination = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.pagination import Pagination  # noqa: PLC0415
         from ..models.person import Person  # noqa: PLC0415
 
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         results: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.results, Unset):
+        if isinstance(self._results, Unset):
             results = UNSET
-        elif isinstance(self.results, list):
+        elif isinstance(self._results, list):
             results = []
-            for results_type_0_item_data in self.results:
+            for results_type_0_item_data in self._results:
                 results_type_0_item: dict[str, Any] | None
                 if isinstance(results_type_0_item_data, Person):
                     results_type_0_item = results_type_0_item_data.to_dict()
@@ -51,15 +93,15 @@ class PersonSearch:
                 results.append(results_type_0_item)
 
         else:
-            results = self.results
+            results = self._results
 
         pagination: dict[str, Any] | None | Unset
-        if isinstance(self.pagination, Unset):
+        if isinstance(self._pagination, Unset):
             pagination = UNSET
-        elif isinstance(self.pagination, Pagination):
-            pagination = self.pagination.to_dict()
+        elif isinstance(self._pagination, Pagination):
+            pagination = self._pagination.to_dict()
         else:
-            pagination = self.pagination
+            pagination = self._pagination
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -11,60 +11,128 @@ from attrs import field as _attrs_field
 from ..models.phone_number_object import PhoneNumberObject
 from ..models.phone_number_source import PhoneNumberSource
 from ..models.phone_number_type import PhoneNumberType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="PhoneNumber")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class PhoneNumber:
     """A phone number attached to a person."""
 
-    object_: None | PhoneNumberObject | Unset = UNSET
-    id: None | Unset | UUID = UNSET
-    number: None | str | Unset = UNSET
-    type_: None | PhoneNumberType | Unset = UNSET
-    source: None | PhoneNumberSource | Unset = UNSET
+    _object_: None | PhoneNumberObject | Unset = _attrs_field(default=UNSET, alias="object_")
+    _id: None | Unset | UUID = _attrs_field(default=UNSET, alias="id")
+    _number: None | str | Unset = _attrs_field(default=UNSET, alias="number")
+    _type_: None | PhoneNumberType | Unset = _attrs_field(default=UNSET, alias="type_")
+    _source: None | PhoneNumberSource | Unset = _attrs_field(default=UNSET, alias="source")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def object_(self) -> None | PhoneNumberObject:
+        value = self._object_
+        return None if isinstance(value, Unset) else value
+
+    @object_.setter
+    def object_(self, value: None | PhoneNumberObject) -> None:
+        self._object_ = value
+
+    @object_.deleter
+    def object_(self) -> None:
+        self._object_ = UNSET
+
+    @property
+    def id(self) -> None | UUID:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | UUID) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def number(self) -> None | str:
+        value = self._number
+        return None if isinstance(value, Unset) else value
+
+    @number.setter
+    def number(self, value: None | str) -> None:
+        self._number = value
+
+    @number.deleter
+    def number(self) -> None:
+        self._number = UNSET
+
+    @property
+    def type_(self) -> None | PhoneNumberType:
+        value = self._type_
+        return None if isinstance(value, Unset) else value
+
+    @type_.setter
+    def type_(self, value: None | PhoneNumberType) -> None:
+        self._type_ = value
+
+    @type_.deleter
+    def type_(self) -> None:
+        self._type_ = UNSET
+
+    @property
+    def source(self) -> None | PhoneNumberSource:
+        value = self._source
+        return None if isinstance(value, Unset) else value
+
+    @source.setter
+    def source(self, value: None | PhoneNumberSource) -> None:
+        self._source = value
+
+    @source.deleter
+    def source(self) -> None:
+        self._source = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id",))
 
     def to_dict(self) -> dict[str, Any]:
         object_: None | str | Unset
-        if isinstance(self.object_, Unset):
+        if isinstance(self._object_, Unset):
             object_ = UNSET
-        elif isinstance(self.object_, PhoneNumberObject):
-            object_ = self.object_.value
+        elif isinstance(self._object_, PhoneNumberObject):
+            object_ = self._object_.value
         else:
-            object_ = self.object_
+            object_ = self._object_
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
-        elif isinstance(self.id, UUID):
-            id = str(self.id)
+        elif isinstance(self._id, UUID):
+            id = str(self._id)
         else:
-            id = self.id
+            id = self._id
 
         number: None | str | Unset
-        if isinstance(self.number, Unset):
+        if isinstance(self._number, Unset):
             number = UNSET
         else:
-            number = self.number
+            number = self._number
 
         type_: None | str | Unset
-        if isinstance(self.type_, Unset):
+        if isinstance(self._type_, Unset):
             type_ = UNSET
-        elif isinstance(self.type_, PhoneNumberType):
-            type_ = self.type_.value
+        elif isinstance(self._type_, PhoneNumberType):
+            type_ = self._type_.value
         else:
-            type_ = self.type_
+            type_ = self._type_
 
         source: None | str | Unset
-        if isinstance(self.source, Unset):
+        if isinstance(self._source, Unset):
             source = UNSET
-        elif isinstance(self.source, PhoneNumberSource):
-            source = self.source.value
+        elif isinstance(self._source, PhoneNumberSource):
+            source = self._source.value
         else:
-            source = self.source
+            source = self._source
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,33 +7,62 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="PhoneNumberReviewRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class PhoneNumberReviewRequest:
     """Feedback about a phone number."""
 
-    user_id: None | str | Unset = UNSET
-    """ User submitting the review. """
-    reason: None | str | Unset = UNSET
-    """ Why the number is reported. """
+    _user_id: None | str | Unset = _attrs_field(default=UNSET, alias="user_id")
+    _reason: None | str | Unset = _attrs_field(default=UNSET, alias="reason")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def user_id(self) -> None | str:
+        """User submitting the review."""
+        value = self._user_id
+        return None if isinstance(value, Unset) else value
+
+    @user_id.setter
+    def user_id(self, value: None | str) -> None:
+        self._user_id = value
+
+    @user_id.deleter
+    def user_id(self) -> None:
+        self._user_id = UNSET
+
+    @property
+    def reason(self) -> None | str:
+        """Why the number is reported."""
+        value = self._reason
+        return None if isinstance(value, Unset) else value
+
+    @reason.setter
+    def reason(self, value: None | str) -> None:
+        self._reason = value
+
+    @reason.deleter
+    def reason(self) -> None:
+        self._reason = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         user_id: None | str | Unset
-        if isinstance(self.user_id, Unset):
+        if isinstance(self._user_id, Unset):
             user_id = UNSET
         else:
-            user_id = self.user_id
+            user_id = self._user_id
 
         reason: None | str | Unset
-        if isinstance(self.reason, Unset):
+        if isinstance(self._reason, Unset):
             reason = UNSET
         else:
-            reason = self.reason
+            reason = self._reason
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.sequence_status import SequenceStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.links import Links
@@ -18,94 +18,214 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Sequence")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Sequence:
     """A sequence created in the web app."""
 
-    id: None | str | Unset = UNSET
-    """ Identifier of the sequence (hex string, not a UUID). """
-    name: None | str | Unset = UNSET
-    status: None | SequenceStatus | Unset = UNSET
-    created_at: datetime.datetime | None | str | Unset = UNSET
-    """ Creation time (ISO 8601). """
-    updated_at: datetime.datetime | None | str | Unset = UNSET
-    """ Time of the last update (ISO 8601). """
-    created_by_user_id: None | str | Unset = UNSET
-    """ User id of the creator (see Users). """
-    created_by_user_email: None | str | Unset = UNSET
-    """ Email address of the user who created it. """
-    dynamic_fields_used: list[Any] | None | Unset = UNSET
-    """ Lead data fields referenced by the sequence. """
-    links: Links | None | Unset = UNSET
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _status: None | SequenceStatus | Unset = _attrs_field(default=UNSET, alias="status")
+    _created_at: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="created_at")
+    _updated_at: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="updated_at")
+    _created_by_user_id: None | str | Unset = _attrs_field(default=UNSET, alias="created_by_user_id")
+    _created_by_user_email: None | str | Unset = _attrs_field(default=UNSET, alias="created_by_user_email")
+    _dynamic_fields_used: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="dynamic_fields_used")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        """Identifier of the sequence (hex string, not a UUID)."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def name(self) -> None | str:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def status(self) -> None | SequenceStatus:
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: None | SequenceStatus) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    @property
+    def created_at(self) -> datetime.datetime | None | str:
+        """Creation time (ISO 8601)."""
+        value = self._created_at
+        return None if isinstance(value, Unset) else value
+
+    @created_at.setter
+    def created_at(self, value: datetime.datetime | None | str) -> None:
+        self._created_at = value
+
+    @created_at.deleter
+    def created_at(self) -> None:
+        self._created_at = UNSET
+
+    @property
+    def updated_at(self) -> datetime.datetime | None | str:
+        """Time of the last update (ISO 8601)."""
+        value = self._updated_at
+        return None if isinstance(value, Unset) else value
+
+    @updated_at.setter
+    def updated_at(self, value: datetime.datetime | None | str) -> None:
+        self._updated_at = value
+
+    @updated_at.deleter
+    def updated_at(self) -> None:
+        self._updated_at = UNSET
+
+    @property
+    def created_by_user_id(self) -> None | str:
+        """User id of the creator (see Users)."""
+        value = self._created_by_user_id
+        return None if isinstance(value, Unset) else value
+
+    @created_by_user_id.setter
+    def created_by_user_id(self, value: None | str) -> None:
+        self._created_by_user_id = value
+
+    @created_by_user_id.deleter
+    def created_by_user_id(self) -> None:
+        self._created_by_user_id = UNSET
+
+    @property
+    def created_by_user_email(self) -> None | str:
+        """Email address of the user who created it."""
+        value = self._created_by_user_email
+        return None if isinstance(value, Unset) else value
+
+    @created_by_user_email.setter
+    def created_by_user_email(self, value: None | str) -> None:
+        self._created_by_user_email = value
+
+    @created_by_user_email.deleter
+    def created_by_user_email(self) -> None:
+        self._created_by_user_email = UNSET
+
+    @property
+    def dynamic_fields_used(self) -> list[Any] | None:
+        """Lead data fields referenced by the sequence."""
+        value = self._dynamic_fields_used
+        return None if isinstance(value, Unset) else value
+
+    @dynamic_fields_used.setter
+    def dynamic_fields_used(self, value: list[Any] | None) -> None:
+        self._dynamic_fields_used = value
+
+    @dynamic_fields_used.deleter
+    def dynamic_fields_used(self) -> None:
+        self._dynamic_fields_used = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "status"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.links import Links  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
-        elif isinstance(self.status, SequenceStatus):
-            status = self.status.value
+        elif isinstance(self._status, SequenceStatus):
+            status = self._status.value
         else:
-            status = self.status
+            status = self._status
 
         created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
+        if isinstance(self._created_at, Unset):
             created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
+        elif isinstance(self._created_at, datetime.datetime):
+            created_at = self._created_at.isoformat()
         else:
-            created_at = self.created_at
+            created_at = self._created_at
 
         updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
+        if isinstance(self._updated_at, Unset):
             updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
+        elif isinstance(self._updated_at, datetime.datetime):
+            updated_at = self._updated_at.isoformat()
         else:
-            updated_at = self.updated_at
+            updated_at = self._updated_at
 
         created_by_user_id: None | str | Unset
-        if isinstance(self.created_by_user_id, Unset):
+        if isinstance(self._created_by_user_id, Unset):
             created_by_user_id = UNSET
         else:
-            created_by_user_id = self.created_by_user_id
+            created_by_user_id = self._created_by_user_id
 
         created_by_user_email: None | str | Unset
-        if isinstance(self.created_by_user_email, Unset):
+        if isinstance(self._created_by_user_email, Unset):
             created_by_user_email = UNSET
         else:
-            created_by_user_email = self.created_by_user_email
+            created_by_user_email = self._created_by_user_email
 
         dynamic_fields_used: list[Any] | None | Unset
-        if isinstance(self.dynamic_fields_used, Unset):
+        if isinstance(self._dynamic_fields_used, Unset):
             dynamic_fields_used = UNSET
-        elif isinstance(self.dynamic_fields_used, list):
-            dynamic_fields_used = self.dynamic_fields_used
+        elif isinstance(self._dynamic_fields_used, list):
+            dynamic_fields_used = self._dynamic_fields_used
 
         else:
-            dynamic_fields_used = self.dynamic_fields_used
+            dynamic_fields_used = self._dynamic_fields_used
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.links import Links
@@ -17,24 +17,53 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Sequences")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Sequences:
     """A page of sequences."""
 
-    sequences: list[None | Sequence] | None | Unset = UNSET
-    links: Links | None | Unset = UNSET
+    _sequences: list[None | Sequence] | None | Unset = _attrs_field(default=UNSET, alias="sequences")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def sequences(self) -> list[None | Sequence] | None:
+        value = self._sequences
+        return None if isinstance(value, Unset) else value
+
+    @sequences.setter
+    def sequences(self, value: list[None | Sequence] | None) -> None:
+        self._sequences = value
+
+    @sequences.deleter
+    def sequences(self) -> None:
+        self._sequences = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.links import Links  # noqa: PLC0415
         from ..models.sequence import Sequence  # noqa: PLC0415
 
         sequences: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.sequences, Unset):
+        if isinstance(self._sequences, Unset):
             sequences = UNSET
-        elif isinstance(self.sequences, list):
+        elif isinstance(self._sequences, list):
             sequences = []
-            for sequences_type_0_item_data in self.sequences:
+            for sequences_type_0_item_data in self._sequences:
                 sequences_type_0_item: dict[str, Any] | None
                 if isinstance(sequences_type_0_item_data, Sequence):
                     sequences_type_0_item = sequences_type_0_item_data.to_dict()
@@ -43,15 +72,15 @@ class Sequences:
                 sequences.append(sequences_type_0_item)
 
         else:
-            sequences = self.sequences
+            sequences = self._sequences
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

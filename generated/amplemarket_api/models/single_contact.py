@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.contact import Contact
@@ -16,23 +16,39 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SingleContact")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class SingleContact:
     """Wrapper holding one contact."""
 
-    contact: Contact | None | Unset = UNSET
+    _contact: Contact | None | Unset = _attrs_field(default=UNSET, alias="contact")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def contact(self) -> Contact | None:
+        value = self._contact
+        return None if isinstance(value, Unset) else value
+
+    @contact.setter
+    def contact(self, value: Contact | None) -> None:
+        self._contact = value
+
+    @contact.deleter
+    def contact(self) -> None:
+        self._contact = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.contact import Contact  # noqa: PLC0415
 
         contact: dict[str, Any] | None | Unset
-        if isinstance(self.contact, Unset):
+        if isinstance(self._contact, Unset):
             contact = UNSET
-        elif isinstance(self.contact, Contact):
-            contact = self.contact.to_dict()
+        elif isinstance(self._contact, Contact):
+            contact = self._contact.to_dict()
         else:
-            contact = self.contact
+            contact = self._contact
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,31 +7,60 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="SkippedLead")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class SkippedLead:
     """A lead that was not added, reduced to its identifying fields."""
 
-    email: None | str | Unset = UNSET
-    linkedin_url: None | str | Unset = UNSET
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def email(self) -> None | str:
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def linkedin_url(self) -> None | str:
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: None | str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("email", "linkedin_url"))
 
     def to_dict(self) -> dict[str, Any]:
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         linkedin_url: None | str | Unset
-        if isinstance(self.linkedin_url, Unset):
+        if isinstance(self._linkedin_url, Unset):
             linkedin_url = UNSET
         else:
-            linkedin_url = self.linkedin_url
+            linkedin_url = self._linkedin_url
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

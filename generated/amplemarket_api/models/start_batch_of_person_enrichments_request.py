@@ -5,8 +5,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.start_batch_of_person_enrichments_request_leads_item import (
@@ -17,11 +18,40 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="StartBatchOfPersonEnrichmentsRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class StartBatchOfPersonEnrichmentsRequest:
     leads: list[StartBatchOfPersonEnrichmentsRequestLeadsItem]
-    reveal_email: bool | Unset = UNSET
-    reveal_phone_numbers: bool | Unset = UNSET
+    _reveal_email: bool | Unset = _attrs_field(default=UNSET, alias="reveal_email")
+    _reveal_phone_numbers: bool | Unset = _attrs_field(default=UNSET, alias="reveal_phone_numbers")
+
+    @property
+    def reveal_email(self) -> bool | None:
+        value = self._reveal_email
+        return None if isinstance(value, Unset) else value
+
+    @reveal_email.setter
+    def reveal_email(self, value: bool) -> None:
+        self._reveal_email = value
+
+    @reveal_email.deleter
+    def reveal_email(self) -> None:
+        self._reveal_email = UNSET
+
+    @property
+    def reveal_phone_numbers(self) -> bool | None:
+        value = self._reveal_phone_numbers
+        return None if isinstance(value, Unset) else value
+
+    @reveal_phone_numbers.setter
+    def reveal_phone_numbers(self, value: bool) -> None:
+        self._reveal_phone_numbers = value
+
+    @reveal_phone_numbers.deleter
+    def reveal_phone_numbers(self) -> None:
+        self._reveal_phone_numbers = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         leads = []
@@ -29,9 +59,9 @@ class StartBatchOfPersonEnrichmentsRequest:
             leads_item = leads_item_data.to_dict()
             leads.append(leads_item)
 
-        reveal_email = self.reveal_email
+        reveal_email = self._reveal_email
 
-        reveal_phone_numbers = self.reveal_phone_numbers
+        reveal_phone_numbers = self._reveal_phone_numbers
 
         field_dict: dict[str, Any] = {}
 

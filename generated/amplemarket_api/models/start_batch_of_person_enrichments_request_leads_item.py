@@ -5,33 +5,115 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="StartBatchOfPersonEnrichmentsRequestLeadsItem")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class StartBatchOfPersonEnrichmentsRequestLeadsItem:
-    email: str | Unset = UNSET
-    linkedin_url: str | Unset = UNSET
-    company_domain: str | Unset = UNSET
-    company_name: str | Unset = UNSET
-    name: str | Unset = UNSET
-    title: str | Unset = UNSET
+    _email: str | Unset = _attrs_field(default=UNSET, alias="email")
+    _linkedin_url: str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
+    _company_domain: str | Unset = _attrs_field(default=UNSET, alias="company_domain")
+    _company_name: str | Unset = _attrs_field(default=UNSET, alias="company_name")
+    _name: str | Unset = _attrs_field(default=UNSET, alias="name")
+    _title: str | Unset = _attrs_field(default=UNSET, alias="title")
+
+    @property
+    def email(self) -> str | None:
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def linkedin_url(self) -> str | None:
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    @property
+    def company_domain(self) -> str | None:
+        value = self._company_domain
+        return None if isinstance(value, Unset) else value
+
+    @company_domain.setter
+    def company_domain(self, value: str) -> None:
+        self._company_domain = value
+
+    @company_domain.deleter
+    def company_domain(self) -> None:
+        self._company_domain = UNSET
+
+    @property
+    def company_name(self) -> str | None:
+        value = self._company_name
+        return None if isinstance(value, Unset) else value
+
+    @company_name.setter
+    def company_name(self, value: str) -> None:
+        self._company_name = value
+
+    @company_name.deleter
+    def company_name(self) -> None:
+        self._company_name = UNSET
+
+    @property
+    def name(self) -> str | None:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def title(self) -> str | None:
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("name", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
-        email = self.email
+        email = self._email
 
-        linkedin_url = self.linkedin_url
+        linkedin_url = self._linkedin_url
 
-        company_domain = self.company_domain
+        company_domain = self._company_domain
 
-        company_name = self.company_name
+        company_name = self._company_name
 
-        name = self.name
+        name = self._name
 
-        title = self.title
+        title = self._title
 
         field_dict: dict[str, Any] = {}
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.task_contact import TaskContact
@@ -18,109 +18,268 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Task")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Task:
     """A sequence task assigned to a user."""
 
-    id: None | Unset | UUID = UNSET
-    automatic: bool | None | Unset = UNSET
-    """ Whether the task runs without user action. """
-    type_: None | str | Unset = UNSET
-    status: None | str | Unset = UNSET
-    due_on: datetime.datetime | None | str | Unset = UNSET
-    """ Due time (ISO 8601). """
-    finished_on: datetime.datetime | None | str | Unset = UNSET
-    """ Completion time (ISO 8601). """
-    notes: None | str | Unset = UNSET
-    sequence_key: None | str | Unset = UNSET
-    sequence_name: None | str | Unset = UNSET
-    user_id: None | str | Unset = UNSET
-    user_email: None | str | Unset = UNSET
-    contact: None | TaskContact | Unset = UNSET
+    _id: None | Unset | UUID = _attrs_field(default=UNSET, alias="id")
+    _automatic: bool | None | Unset = _attrs_field(default=UNSET, alias="automatic")
+    _type_: None | str | Unset = _attrs_field(default=UNSET, alias="type_")
+    _status: None | str | Unset = _attrs_field(default=UNSET, alias="status")
+    _due_on: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="due_on")
+    _finished_on: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="finished_on")
+    _notes: None | str | Unset = _attrs_field(default=UNSET, alias="notes")
+    _sequence_key: None | str | Unset = _attrs_field(default=UNSET, alias="sequence_key")
+    _sequence_name: None | str | Unset = _attrs_field(default=UNSET, alias="sequence_name")
+    _user_id: None | str | Unset = _attrs_field(default=UNSET, alias="user_id")
+    _user_email: None | str | Unset = _attrs_field(default=UNSET, alias="user_email")
+    _contact: None | TaskContact | Unset = _attrs_field(default=UNSET, alias="contact")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | UUID:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | UUID) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def automatic(self) -> bool | None:
+        """Whether the task runs without user action."""
+        value = self._automatic
+        return None if isinstance(value, Unset) else value
+
+    @automatic.setter
+    def automatic(self, value: bool | None) -> None:
+        self._automatic = value
+
+    @automatic.deleter
+    def automatic(self) -> None:
+        self._automatic = UNSET
+
+    @property
+    def type_(self) -> None | str:
+        value = self._type_
+        return None if isinstance(value, Unset) else value
+
+    @type_.setter
+    def type_(self, value: None | str) -> None:
+        self._type_ = value
+
+    @type_.deleter
+    def type_(self) -> None:
+        self._type_ = UNSET
+
+    @property
+    def status(self) -> None | str:
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: None | str) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    @property
+    def due_on(self) -> datetime.datetime | None | str:
+        """Due time (ISO 8601)."""
+        value = self._due_on
+        return None if isinstance(value, Unset) else value
+
+    @due_on.setter
+    def due_on(self, value: datetime.datetime | None | str) -> None:
+        self._due_on = value
+
+    @due_on.deleter
+    def due_on(self) -> None:
+        self._due_on = UNSET
+
+    @property
+    def finished_on(self) -> datetime.datetime | None | str:
+        """Completion time (ISO 8601)."""
+        value = self._finished_on
+        return None if isinstance(value, Unset) else value
+
+    @finished_on.setter
+    def finished_on(self, value: datetime.datetime | None | str) -> None:
+        self._finished_on = value
+
+    @finished_on.deleter
+    def finished_on(self) -> None:
+        self._finished_on = UNSET
+
+    @property
+    def notes(self) -> None | str:
+        value = self._notes
+        return None if isinstance(value, Unset) else value
+
+    @notes.setter
+    def notes(self, value: None | str) -> None:
+        self._notes = value
+
+    @notes.deleter
+    def notes(self) -> None:
+        self._notes = UNSET
+
+    @property
+    def sequence_key(self) -> None | str:
+        value = self._sequence_key
+        return None if isinstance(value, Unset) else value
+
+    @sequence_key.setter
+    def sequence_key(self, value: None | str) -> None:
+        self._sequence_key = value
+
+    @sequence_key.deleter
+    def sequence_key(self) -> None:
+        self._sequence_key = UNSET
+
+    @property
+    def sequence_name(self) -> None | str:
+        value = self._sequence_name
+        return None if isinstance(value, Unset) else value
+
+    @sequence_name.setter
+    def sequence_name(self, value: None | str) -> None:
+        self._sequence_name = value
+
+    @sequence_name.deleter
+    def sequence_name(self) -> None:
+        self._sequence_name = UNSET
+
+    @property
+    def user_id(self) -> None | str:
+        value = self._user_id
+        return None if isinstance(value, Unset) else value
+
+    @user_id.setter
+    def user_id(self, value: None | str) -> None:
+        self._user_id = value
+
+    @user_id.deleter
+    def user_id(self) -> None:
+        self._user_id = UNSET
+
+    @property
+    def user_email(self) -> None | str:
+        value = self._user_email
+        return None if isinstance(value, Unset) else value
+
+    @user_email.setter
+    def user_email(self, value: None | str) -> None:
+        self._user_email = value
+
+    @user_email.deleter
+    def user_email(self) -> None:
+        self._user_email = UNSET
+
+    @property
+    def contact(self) -> None | TaskContact:
+        value = self._contact
+        return None if isinstance(value, Unset) else value
+
+    @contact.setter
+    def contact(self, value: None | TaskContact) -> None:
+        self._contact = value
+
+    @contact.deleter
+    def contact(self) -> None:
+        self._contact = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "status"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.task_contact import TaskContact  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
-        elif isinstance(self.id, UUID):
-            id = str(self.id)
+        elif isinstance(self._id, UUID):
+            id = str(self._id)
         else:
-            id = self.id
+            id = self._id
 
         automatic: bool | None | Unset
-        if isinstance(self.automatic, Unset):
+        if isinstance(self._automatic, Unset):
             automatic = UNSET
         else:
-            automatic = self.automatic
+            automatic = self._automatic
 
         type_: None | str | Unset
-        if isinstance(self.type_, Unset):
+        if isinstance(self._type_, Unset):
             type_ = UNSET
         else:
-            type_ = self.type_
+            type_ = self._type_
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
         else:
-            status = self.status
+            status = self._status
 
         due_on: None | str | Unset
-        if isinstance(self.due_on, Unset):
+        if isinstance(self._due_on, Unset):
             due_on = UNSET
-        elif isinstance(self.due_on, datetime.datetime):
-            due_on = self.due_on.isoformat()
+        elif isinstance(self._due_on, datetime.datetime):
+            due_on = self._due_on.isoformat()
         else:
-            due_on = self.due_on
+            due_on = self._due_on
 
         finished_on: None | str | Unset
-        if isinstance(self.finished_on, Unset):
+        if isinstance(self._finished_on, Unset):
             finished_on = UNSET
-        elif isinstance(self.finished_on, datetime.datetime):
-            finished_on = self.finished_on.isoformat()
+        elif isinstance(self._finished_on, datetime.datetime):
+            finished_on = self._finished_on.isoformat()
         else:
-            finished_on = self.finished_on
+            finished_on = self._finished_on
 
         notes: None | str | Unset
-        if isinstance(self.notes, Unset):
+        if isinstance(self._notes, Unset):
             notes = UNSET
         else:
-            notes = self.notes
+            notes = self._notes
 
         sequence_key: None | str | Unset
-        if isinstance(self.sequence_key, Unset):
+        if isinstance(self._sequence_key, Unset):
             sequence_key = UNSET
         else:
-            sequence_key = self.sequence_key
+            sequence_key = self._sequence_key
 
         sequence_name: None | str | Unset
-        if isinstance(self.sequence_name, Unset):
+        if isinstance(self._sequence_name, Unset):
             sequence_name = UNSET
         else:
-            sequence_name = self.sequence_name
+            sequence_name = self._sequence_name
 
         user_id: None | str | Unset
-        if isinstance(self.user_id, Unset):
+        if isinstance(self._user_id, Unset):
             user_id = UNSET
         else:
-            user_id = self.user_id
+            user_id = self._user_id
 
         user_email: None | str | Unset
-        if isinstance(self.user_email, Unset):
+        if isinstance(self._user_email, Unset):
             user_email = UNSET
         else:
-            user_email = self.user_email
+            user_email = self._user_email
 
         contact: dict[str, Any] | None | Unset
-        if isinstance(self.contact, Unset):
+        if isinstance(self._contact, Unset):
             contact = UNSET
-        elif isinstance(self.contact, TaskContact):
-            contact = self.contact.to_dict()
+        elif isinstance(self._contact, TaskContact):
+            contact = self._contact.to_dict()
         else:
-            contact = self.contact
+            contact = self._contact
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,28 +7,44 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="TaskStatuses")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TaskStatuses:
     """Task statuses available to the account."""
 
-    statuses: list[Any] | None | Unset = UNSET
-    """ Task statuses; item shape not documented. """
+    _statuses: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="statuses")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def statuses(self) -> list[Any] | None:
+        """Task statuses; item shape not documented."""
+        value = self._statuses
+        return None if isinstance(value, Unset) else value
+
+    @statuses.setter
+    def statuses(self, value: list[Any] | None) -> None:
+        self._statuses = value
+
+    @statuses.deleter
+    def statuses(self) -> None:
+        self._statuses = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         statuses: list[Any] | None | Unset
-        if isinstance(self.statuses, Unset):
+        if isinstance(self._statuses, Unset):
             statuses = UNSET
-        elif isinstance(self.statuses, list):
-            statuses = self.statuses
+        elif isinstance(self._statuses, list):
+            statuses = self._statuses
 
         else:
-            statuses = self.statuses
+            statuses = self._statuses
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

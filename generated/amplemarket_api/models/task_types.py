@@ -7,28 +7,44 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="TaskTypes")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TaskTypes:
     """Task types available to the account."""
 
-    types: list[Any] | None | Unset = UNSET
-    """ Task types; item shape not documented. """
+    _types: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="types")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def types(self) -> list[Any] | None:
+        """Task types; item shape not documented."""
+        value = self._types
+        return None if isinstance(value, Unset) else value
+
+    @types.setter
+    def types(self, value: list[Any] | None) -> None:
+        self._types = value
+
+    @types.deleter
+    def types(self) -> None:
+        self._types = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         types: list[Any] | None | Unset
-        if isinstance(self.types, Unset):
+        if isinstance(self._types, Unset):
             types = UNSET
-        elif isinstance(self.types, list):
-            types = self.types
+        elif isinstance(self._types, list):
+            types = self._types
 
         else:
-            types = self.types
+            types = self._types
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

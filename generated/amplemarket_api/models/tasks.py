@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.links import Links
@@ -17,24 +17,53 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Tasks")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Tasks:
     """A page of tasks (20 per page by default, judging by the documented self link)."""
 
-    tasks: list[None | Task] | None | Unset = UNSET
-    links: Links | None | Unset = UNSET
+    _tasks: list[None | Task] | None | Unset = _attrs_field(default=UNSET, alias="tasks")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def tasks(self) -> list[None | Task] | None:
+        value = self._tasks
+        return None if isinstance(value, Unset) else value
+
+    @tasks.setter
+    def tasks(self, value: list[None | Task] | None) -> None:
+        self._tasks = value
+
+    @tasks.deleter
+    def tasks(self) -> None:
+        self._tasks = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.links import Links  # noqa: PLC0415
         from ..models.task import Task  # noqa: PLC0415
 
         tasks: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.tasks, Unset):
+        if isinstance(self._tasks, Unset):
             tasks = UNSET
-        elif isinstance(self.tasks, list):
+        elif isinstance(self._tasks, list):
             tasks = []
-            for tasks_type_0_item_data in self.tasks:
+            for tasks_type_0_item_data in self._tasks:
                 tasks_type_0_item: dict[str, Any] | None
                 if isinstance(tasks_type_0_item_data, Task):
                     tasks_type_0_item = tasks_type_0_item_data.to_dict()
@@ -43,15 +72,15 @@ class Tasks:
                 tasks.append(tasks_type_0_item)
 
         else:
-            tasks = self.tasks
+            tasks = self._tasks
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.mailbox import Mailbox
@@ -16,57 +16,138 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="User")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class User:
     """A user of the account."""
 
-    id: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
-    email: None | str | Unset = UNSET
-    status: None | str | Unset = UNSET
-    role: None | str | Unset = UNSET
-    mailboxes: list[Mailbox | None] | None | Unset = UNSET
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _status: None | str | Unset = _attrs_field(default=UNSET, alias="status")
+    _role: None | str | Unset = _attrs_field(default=UNSET, alias="role")
+    _mailboxes: list[Mailbox | None] | None | Unset = _attrs_field(default=UNSET, alias="mailboxes")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def name(self) -> None | str:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def email(self) -> None | str:
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def status(self) -> None | str:
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: None | str) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    @property
+    def role(self) -> None | str:
+        value = self._role
+        return None if isinstance(value, Unset) else value
+
+    @role.setter
+    def role(self, value: None | str) -> None:
+        self._role = value
+
+    @role.deleter
+    def role(self) -> None:
+        self._role = UNSET
+
+    @property
+    def mailboxes(self) -> list[Mailbox | None] | None:
+        value = self._mailboxes
+        return None if isinstance(value, Unset) else value
+
+    @mailboxes.setter
+    def mailboxes(self, value: list[Mailbox | None] | None) -> None:
+        self._mailboxes = value
+
+    @mailboxes.deleter
+    def mailboxes(self) -> None:
+        self._mailboxes = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "email", "status"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.mailbox import Mailbox  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
         else:
-            status = self.status
+            status = self._status
 
         role: None | str | Unset
-        if isinstance(self.role, Unset):
+        if isinstance(self._role, Unset):
             role = UNSET
         else:
-            role = self.role
+            role = self._role
 
         mailboxes: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.mailboxes, Unset):
+        if isinstance(self._mailboxes, Unset):
             mailboxes = UNSET
-        elif isinstance(self.mailboxes, list):
+        elif isinstance(self._mailboxes, list):
             mailboxes = []
-            for mailboxes_type_0_item_data in self.mailboxes:
+            for mailboxes_type_0_item_data in self._mailboxes:
                 mailboxes_type_0_item: dict[str, Any] | None
                 if isinstance(mailboxes_type_0_item_data, Mailbox):
                     mailboxes_type_0_item = mailboxes_type_0_item_data.to_dict()
@@ -75,7 +156,7 @@ class User:
                 mailboxes.append(mailboxes_type_0_item)
 
         else:
-            mailboxes = self.mailboxes
+            mailboxes = self._mailboxes
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.links import Links
@@ -17,24 +17,53 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Users")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Users:
     """A page of users."""
 
-    users: list[None | User] | None | Unset = UNSET
-    links: Links | None | Unset = UNSET
+    _users: list[None | User] | None | Unset = _attrs_field(default=UNSET, alias="users")
+    _links: Links | None | Unset = _attrs_field(default=UNSET, alias="links")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def users(self) -> list[None | User] | None:
+        value = self._users
+        return None if isinstance(value, Unset) else value
+
+    @users.setter
+    def users(self, value: list[None | User] | None) -> None:
+        self._users = value
+
+    @users.deleter
+    def users(self) -> None:
+        self._users = UNSET
+
+    @property
+    def links(self) -> Links | None:
+        value = self._links
+        return None if isinstance(value, Unset) else value
+
+    @links.setter
+    def links(self, value: Links | None) -> None:
+        self._links = value
+
+    @links.deleter
+    def links(self) -> None:
+        self._links = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.links import Links  # noqa: PLC0415
         from ..models.user import User  # noqa: PLC0415
 
         users: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.users, Unset):
+        if isinstance(self._users, Unset):
             users = UNSET
-        elif isinstance(self.users, list):
+        elif isinstance(self._users, list):
             users = []
-            for users_type_0_item_data in self.users:
+            for users_type_0_item_data in self._users:
                 users_type_0_item: dict[str, Any] | None
                 if isinstance(users_type_0_item_data, User):
                     users_type_0_item = users_type_0_item_data.to_dict()
@@ -43,15 +72,15 @@ class Users:
                 users.append(users_type_0_item)
 
         else:
-            users = self.users
+            users = self._users
 
         links: dict[str, Any] | None | Unset
-        if isinstance(self.links, Unset):
+        if isinstance(self._links, Unset):
             links = UNSET
-        elif isinstance(self.links, Links):
-            links = self.links.to_dict()
+        elif isinstance(self._links, Links):
+            links = self._links.to_dict()
         else:
-            links = self.links
+            links = self._links
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

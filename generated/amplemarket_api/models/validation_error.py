@@ -7,33 +7,62 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ValidationError")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ValidationError:
     """One reason why leads could not be added."""
 
-    error_code: None | str | Unset = UNSET
-    """ Machine-readable cause; the documented list is not exhaustive. """
-    message: None | str | Unset = UNSET
-    """ Human-readable detail. """
+    _error_code: None | str | Unset = _attrs_field(default=UNSET, alias="error_code")
+    _message: None | str | Unset = _attrs_field(default=UNSET, alias="message")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def error_code(self) -> None | str:
+        """Machine-readable cause; the documented list is not exhaustive."""
+        value = self._error_code
+        return None if isinstance(value, Unset) else value
+
+    @error_code.setter
+    def error_code(self, value: None | str) -> None:
+        self._error_code = value
+
+    @error_code.deleter
+    def error_code(self) -> None:
+        self._error_code = UNSET
+
+    @property
+    def message(self) -> None | str:
+        """Human-readable detail."""
+        value = self._message
+        return None if isinstance(value, Unset) else value
+
+    @message.setter
+    def message(self, value: None | str) -> None:
+        self._message = value
+
+    @message.deleter
+    def message(self) -> None:
+        self._message = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         error_code: None | str | Unset
-        if isinstance(self.error_code, Unset):
+        if isinstance(self._error_code, Unset):
             error_code = UNSET
         else:
-            error_code = self.error_code
+            error_code = self._error_code
 
         message: None | str | Unset
-        if isinstance(self.message, Unset):
+        if isinstance(self._message, Unset):
             message = UNSET
         else:
-            message = self.message
+            message = self._message
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

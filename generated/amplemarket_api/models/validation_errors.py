@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.validation_error import ValidationError
@@ -16,22 +16,40 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ValidationErrors")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ValidationErrors:
     """Body of a 422: the request was well formed but the leads could not be added."""
 
-    validation_errors: list[None | ValidationError] | None | Unset = UNSET
+    _validation_errors: list[None | ValidationError] | None | Unset = _attrs_field(
+        default=UNSET, alias="validation_errors"
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def validation_errors(self) -> list[None | ValidationError] | None:
+        value = self._validation_errors
+        return None if isinstance(value, Unset) else value
+
+    @validation_errors.setter
+    def validation_errors(self, value: list[None | ValidationError] | None) -> None:
+        self._validation_errors = value
+
+    @validation_errors.deleter
+    def validation_errors(self) -> None:
+        self._validation_errors = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.validation_error import ValidationError  # noqa: PLC0415
 
         validation_errors: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.validation_errors, Unset):
+        if isinstance(self._validation_errors, Unset):
             validation_errors = UNSET
-        elif isinstance(self.validation_errors, list):
+        elif isinstance(self._validation_errors, list):
             validation_errors = []
-            for validation_errors_type_0_item_data in self.validation_errors:
+            for validation_errors_type_0_item_data in self._validation_errors:
                 validation_errors_type_0_item: dict[str, Any] | None
                 if isinstance(validation_errors_type_0_item_data, ValidationError):
                     validation_errors_type_0_item = validation_errors_type_0_item_data.to_dict()
@@ -40,7 +58,7 @@ class ValidationErrors:
                 validation_errors.append(validation_errors_type_0_item)
 
         else:
-            validation_errors = self.validation_errors
+            validation_errors = self._validation_errors
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,53 +7,173 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="BulkMatchDetail")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class BulkMatchDetail:
     """What is known about one person to enrich; the more is given, the likelier a match."""
 
-    first_name: str | Unset = UNSET
-    """ Given name of the person; usually sent together with last_name. """
-    last_name: str | Unset = UNSET
-    """ Family name of the person; usually sent together with first_name. """
-    name: str | Unset = UNSET
-    """ Full name (given and family name separated by a space); replaces first_name and last_name. """
-    email: str | Unset = UNSET
-    """ Email address of the person. """
-    hashed_email: str | Unset = UNSET
-    """ Email address of the person, hashed with MD5 or SHA-256. """
-    organization_name: str | Unset = UNSET
-    """ Name of an employer of the person, current or past. """
-    domain: str | Unset = UNSET
-    """ Web domain of an employer of the person, current or past, without a www. prefix or an @. """
-    id: str | Unset = UNSET
-    """ Apollo's identifier for the person (person_id in People Search results). """
-    linkedin_url: str | Unset = UNSET
-    """ LinkedIn profile URL of the person. """
+    _first_name: str | Unset = _attrs_field(default=UNSET, alias="first_name")
+    _last_name: str | Unset = _attrs_field(default=UNSET, alias="last_name")
+    _name: str | Unset = _attrs_field(default=UNSET, alias="name")
+    _email: str | Unset = _attrs_field(default=UNSET, alias="email")
+    _hashed_email: str | Unset = _attrs_field(default=UNSET, alias="hashed_email")
+    _organization_name: str | Unset = _attrs_field(default=UNSET, alias="organization_name")
+    _domain: str | Unset = _attrs_field(default=UNSET, alias="domain")
+    _id: str | Unset = _attrs_field(default=UNSET, alias="id")
+    _linkedin_url: str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    @property
+    def first_name(self) -> str | None:
+        """Given name of the person; usually sent together with last_name."""
+        value = self._first_name
+        return None if isinstance(value, Unset) else value
+
+    @first_name.setter
+    def first_name(self, value: str) -> None:
+        self._first_name = value
+
+    @first_name.deleter
+    def first_name(self) -> None:
+        self._first_name = UNSET
+
+    @property
+    def last_name(self) -> str | None:
+        """Family name of the person; usually sent together with first_name."""
+        value = self._last_name
+        return None if isinstance(value, Unset) else value
+
+    @last_name.setter
+    def last_name(self, value: str) -> None:
+        self._last_name = value
+
+    @last_name.deleter
+    def last_name(self) -> None:
+        self._last_name = UNSET
+
+    @property
+    def name(self) -> str | None:
+        """Full name (given and family name separated by a space); replaces first_name and last_name."""
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def email(self) -> str | None:
+        """Email address of the person."""
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def hashed_email(self) -> str | None:
+        """Email address of the person, hashed with MD5 or SHA-256."""
+        value = self._hashed_email
+        return None if isinstance(value, Unset) else value
+
+    @hashed_email.setter
+    def hashed_email(self, value: str) -> None:
+        self._hashed_email = value
+
+    @hashed_email.deleter
+    def hashed_email(self) -> None:
+        self._hashed_email = UNSET
+
+    @property
+    def organization_name(self) -> str | None:
+        """Name of an employer of the person, current or past."""
+        value = self._organization_name
+        return None if isinstance(value, Unset) else value
+
+    @organization_name.setter
+    def organization_name(self, value: str) -> None:
+        self._organization_name = value
+
+    @organization_name.deleter
+    def organization_name(self) -> None:
+        self._organization_name = UNSET
+
+    @property
+    def domain(self) -> str | None:
+        """Web domain of an employer of the person, current or past, without a www. prefix or an @."""
+        value = self._domain
+        return None if isinstance(value, Unset) else value
+
+    @domain.setter
+    def domain(self, value: str) -> None:
+        self._domain = value
+
+    @domain.deleter
+    def domain(self) -> None:
+        self._domain = UNSET
+
+    @property
+    def id(self) -> str | None:
+        """Apollo's identifier for the person (person_id in People Search results)."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def linkedin_url(self) -> str | None:
+        """LinkedIn profile URL of the person."""
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "email", "domain", "linkedin_url"))
+
     def to_dict(self) -> dict[str, Any]:
-        first_name = self.first_name
+        first_name = self._first_name
 
-        last_name = self.last_name
+        last_name = self._last_name
 
-        name = self.name
+        name = self._name
 
-        email = self.email
+        email = self._email
 
-        hashed_email = self.hashed_email
+        hashed_email = self._hashed_email
 
-        organization_name = self.organization_name
+        organization_name = self._organization_name
 
-        domain = self.domain
+        domain = self._domain
 
-        id = self.id
+        id = self._id
 
-        linkedin_url = self.linkedin_url
+        linkedin_url = self._linkedin_url
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

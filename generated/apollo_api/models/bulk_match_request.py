@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import short_repr
+
 if TYPE_CHECKING:
     from ..models.bulk_match_detail import BulkMatchDetail
 
@@ -14,13 +16,16 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BulkMatchRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class BulkMatchRequest:
     """The people to enrich in one call."""
 
     details: list[BulkMatchDetail]
     """ One entry per person, up to 10 per request. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         details = []

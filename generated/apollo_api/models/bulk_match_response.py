@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.person import Person
@@ -16,79 +16,186 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BulkMatchResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class BulkMatchResponse:
     """The answer to a bulk enrichment: counts, credits and one match per requested person."""
 
-    status: None | str | Unset = UNSET
-    """ Outcome of the request. """
-    error_code: None | str | Unset = UNSET
-    """ Machine-readable error code; null on success. """
-    error_message: None | str | Unset = UNSET
-    """ Error text; null on success. """
-    total_requested_enrichments: int | None | Unset = UNSET
-    """ Number of entries in details. """
-    unique_enriched_records: int | None | Unset = UNSET
-    """ Distinct people that were enriched. """
-    missing_records: int | None | Unset = UNSET
-    """ Entries for which no person was found. """
-    credits_consumed: int | None | Unset = UNSET
-    """ Credits charged for the request. """
-    matches: list[None | Person] | None | Unset = UNSET
-    """ One entry per entry of details, in the same order; null where no person matched. """
+    _status: None | str | Unset = _attrs_field(default=UNSET, alias="status")
+    _error_code: None | str | Unset = _attrs_field(default=UNSET, alias="error_code")
+    _error_message: None | str | Unset = _attrs_field(default=UNSET, alias="error_message")
+    _total_requested_enrichments: int | None | Unset = _attrs_field(default=UNSET, alias="total_requested_enrichments")
+    _unique_enriched_records: int | None | Unset = _attrs_field(default=UNSET, alias="unique_enriched_records")
+    _missing_records: int | None | Unset = _attrs_field(default=UNSET, alias="missing_records")
+    _credits_consumed: int | None | Unset = _attrs_field(default=UNSET, alias="credits_consumed")
+    _matches: list[None | Person] | None | Unset = _attrs_field(default=UNSET, alias="matches")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def status(self) -> None | str:
+        """Outcome of the request."""
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: None | str) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    @property
+    def error_code(self) -> None | str:
+        """Machine-readable error code; null on success."""
+        value = self._error_code
+        return None if isinstance(value, Unset) else value
+
+    @error_code.setter
+    def error_code(self, value: None | str) -> None:
+        self._error_code = value
+
+    @error_code.deleter
+    def error_code(self) -> None:
+        self._error_code = UNSET
+
+    @property
+    def error_message(self) -> None | str:
+        """Error text; null on success."""
+        value = self._error_message
+        return None if isinstance(value, Unset) else value
+
+    @error_message.setter
+    def error_message(self, value: None | str) -> None:
+        self._error_message = value
+
+    @error_message.deleter
+    def error_message(self) -> None:
+        self._error_message = UNSET
+
+    @property
+    def total_requested_enrichments(self) -> int | None:
+        """Number of entries in details."""
+        value = self._total_requested_enrichments
+        return None if isinstance(value, Unset) else value
+
+    @total_requested_enrichments.setter
+    def total_requested_enrichments(self, value: int | None) -> None:
+        self._total_requested_enrichments = value
+
+    @total_requested_enrichments.deleter
+    def total_requested_enrichments(self) -> None:
+        self._total_requested_enrichments = UNSET
+
+    @property
+    def unique_enriched_records(self) -> int | None:
+        """Distinct people that were enriched."""
+        value = self._unique_enriched_records
+        return None if isinstance(value, Unset) else value
+
+    @unique_enriched_records.setter
+    def unique_enriched_records(self, value: int | None) -> None:
+        self._unique_enriched_records = value
+
+    @unique_enriched_records.deleter
+    def unique_enriched_records(self) -> None:
+        self._unique_enriched_records = UNSET
+
+    @property
+    def missing_records(self) -> int | None:
+        """Entries for which no person was found."""
+        value = self._missing_records
+        return None if isinstance(value, Unset) else value
+
+    @missing_records.setter
+    def missing_records(self, value: int | None) -> None:
+        self._missing_records = value
+
+    @missing_records.deleter
+    def missing_records(self) -> None:
+        self._missing_records = UNSET
+
+    @property
+    def credits_consumed(self) -> int | None:
+        """Credits charged for the request."""
+        value = self._credits_consumed
+        return None if isinstance(value, Unset) else value
+
+    @credits_consumed.setter
+    def credits_consumed(self, value: int | None) -> None:
+        self._credits_consumed = value
+
+    @credits_consumed.deleter
+    def credits_consumed(self) -> None:
+        self._credits_consumed = UNSET
+
+    @property
+    def matches(self) -> list[None | Person] | None:
+        """One entry per entry of details, in the same order; null where no person matched."""
+        value = self._matches
+        return None if isinstance(value, Unset) else value
+
+    @matches.setter
+    def matches(self, value: list[None | Person] | None) -> None:
+        self._matches = value
+
+    @matches.deleter
+    def matches(self) -> None:
+        self._matches = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("status",))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.person import Person  # noqa: PLC0415
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
         else:
-            status = self.status
+            status = self._status
 
         error_code: None | str | Unset
-        if isinstance(self.error_code, Unset):
+        if isinstance(self._error_code, Unset):
             error_code = UNSET
         else:
-            error_code = self.error_code
+            error_code = self._error_code
 
         error_message: None | str | Unset
-        if isinstance(self.error_message, Unset):
+        if isinstance(self._error_message, Unset):
             error_message = UNSET
         else:
-            error_message = self.error_message
+            error_message = self._error_message
 
         total_requested_enrichments: int | None | Unset
-        if isinstance(self.total_requested_enrichments, Unset):
+        if isinstance(self._total_requested_enrichments, Unset):
             total_requested_enrichments = UNSET
         else:
-            total_requested_enrichments = self.total_requested_enrichments
+            total_requested_enrichments = self._total_requested_enrichments
 
         unique_enriched_records: int | None | Unset
-        if isinstance(self.unique_enriched_records, Unset):
+        if isinstance(self._unique_enriched_records, Unset):
             unique_enriched_records = UNSET
         else:
-            unique_enriched_records = self.unique_enriched_records
+            unique_enriched_records = self._unique_enriched_records
 
         missing_records: int | None | Unset
-        if isinstance(self.missing_records, Unset):
+        if isinstance(self._missing_records, Unset):
             missing_records = UNSET
         else:
-            missing_records = self.missing_records
+            missing_records = self._missing_records
 
         credits_consumed: int | None | Unset
-        if isinstance(self.credits_consumed, Unset):
+        if isinstance(self._credits_consumed, Unset):
             credits_consumed = UNSET
         else:
-            credits_consumed = self.credits_consumed
+            credits_consumed = self._credits_consumed
 
         matches: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.matches, Unset):
+        if isinstance(self._matches, Unset):
             matches = UNSET
-        elif isinstance(self.matches, list):
+        elif isinstance(self._matches, list):
             matches = []
-            for matches_type_0_item_data in self.matches:
+            for matches_type_0_item_data in self._matches:
                 matches_type_0_item: dict[str, Any] | None
                 if isinstance(matches_type_0_item_data, Person):
                     matches_type_0_item = matches_type_0_item_data.to_dict()
@@ -97,7 +204,7 @@ class BulkMatchResponse:
                 matches.append(matches_type_0_item)
 
         else:
-            matches = self.matches
+            matches = self._matches
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

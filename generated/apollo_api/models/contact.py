@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.contact_email import ContactEmail
@@ -19,88 +19,920 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Contact")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Contact:
     """A contact record saved in the caller's Apollo account, linked to the enriched person."""
 
-    contact_roles: list[Any] | None | Unset = UNSET
-    id: None | str | Unset = UNSET
-    """ Identifier of the contact record. """
-    first_name: None | str | Unset = UNSET
-    last_name: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
-    linkedin_url: None | str | Unset = UNSET
-    title: None | str | Unset = UNSET
-    contact_stage_id: None | str | Unset = UNSET
-    owner_id: None | str | Unset = UNSET
-    creator_id: None | str | Unset = UNSET
-    person_id: None | str | Unset = UNSET
-    """ Identifier of the Apollo person the contact is linked to. """
-    email_needs_tickling: Any | Unset = UNSET
-    organization_name: None | str | Unset = UNSET
-    source: None | str | Unset = UNSET
-    """ How the contact entered the account. """
-    original_source: None | str | Unset = UNSET
-    organization_id: None | str | Unset = UNSET
-    """ Identifier of the contact's organization. """
-    headline: None | str | Unset = UNSET
-    photo_url: None | str | Unset = UNSET
-    present_raw_address: None | str | Unset = UNSET
-    linkedin_uid: None | str | Unset = UNSET
-    extrapolated_email_confidence: Any | Unset = UNSET
-    salesforce_id: None | str | Unset = UNSET
-    salesforce_lead_id: None | str | Unset = UNSET
-    salesforce_contact_id: None | str | Unset = UNSET
-    salesforce_account_id: None | str | Unset = UNSET
-    crm_owner_id: None | str | Unset = UNSET
-    created_at: datetime.datetime | None | str | Unset = UNSET
-    """ When the contact record was created. """
-    emailer_campaign_ids: list[Any] | None | Unset = UNSET
-    direct_dial_status: Any | Unset = UNSET
-    direct_dial_enrichment_failed_at: datetime.datetime | None | str | Unset = UNSET
-    email_status: None | str | Unset = UNSET
-    """ Deliverability status of the contact's email address. """
-    email_source: Any | Unset = UNSET
-    account_id: None | str | Unset = UNSET
-    """ Identifier of the account (company record) the contact belongs to. """
-    last_activity_date: Any | Unset = UNSET
-    hubspot_vid: Any | Unset = UNSET
-    hubspot_company_id: None | str | Unset = UNSET
-    crm_id: None | str | Unset = UNSET
-    sanitized_phone: None | str | Unset = UNSET
-    """ Main phone number in E.164 form. """
-    merged_crm_ids: Any | Unset = UNSET
-    updated_at: datetime.datetime | None | str | Unset = UNSET
-    """ When the contact record was last changed. """
-    queued_for_crm_push: Any | Unset = UNSET
-    suggested_from_rule_engine_config_id: None | str | Unset = UNSET
-    email_unsubscribed: Any | Unset = UNSET
-    label_ids: list[Any] | None | Unset = UNSET
-    has_pending_email_arcgate_request: bool | None | Unset = UNSET
-    has_email_arcgate_request: bool | None | Unset = UNSET
-    existence_level: None | str | Unset = UNSET
-    email: None | str | Unset = UNSET
-    """ Email address stored on the contact. """
-    email_from_customer: bool | None | Unset = UNSET
-    typed_custom_fields: ContactTypedCustomFields | None | Unset = UNSET
-    custom_field_errors: Any | Unset = UNSET
-    crm_record_url: None | str | Unset = UNSET
-    email_status_unavailable_reason: Any | Unset = UNSET
-    email_true_status: None | str | Unset = UNSET
-    updated_email_true_status: bool | None | Unset = UNSET
-    contact_rule_config_statuses: list[Any] | None | Unset = UNSET
-    source_display_name: None | str | Unset = UNSET
-    """ Human-readable form of source. """
-    contact_emails: list[ContactEmail | None] | None | Unset = UNSET
-    """ Email addresses stored on the contact. """
-    time_zone: None | str | Unset = UNSET
-    """ IANA time zone of the contact. """
-    phone_numbers: list[None | PhoneNumber] | None | Unset = UNSET
-    """ Phone numbers stored on the contact. """
-    account_phone_note: Any | Unset = UNSET
-    free_domain: bool | None | Unset = UNSET
-    is_likely_to_engage: bool | None | Unset = UNSET
+    _contact_roles: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="contact_roles")
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _first_name: None | str | Unset = _attrs_field(default=UNSET, alias="first_name")
+    _last_name: None | str | Unset = _attrs_field(default=UNSET, alias="last_name")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
+    _title: None | str | Unset = _attrs_field(default=UNSET, alias="title")
+    _contact_stage_id: None | str | Unset = _attrs_field(default=UNSET, alias="contact_stage_id")
+    _owner_id: None | str | Unset = _attrs_field(default=UNSET, alias="owner_id")
+    _creator_id: None | str | Unset = _attrs_field(default=UNSET, alias="creator_id")
+    _person_id: None | str | Unset = _attrs_field(default=UNSET, alias="person_id")
+    _email_needs_tickling: Any | Unset = _attrs_field(default=UNSET, alias="email_needs_tickling")
+    _organization_name: None | str | Unset = _attrs_field(default=UNSET, alias="organization_name")
+    _source: None | str | Unset = _attrs_field(default=UNSET, alias="source")
+    _original_source: None | str | Unset = _attrs_field(default=UNSET, alias="original_source")
+    _organization_id: None | str | Unset = _attrs_field(default=UNSET, alias="organization_id")
+    _headline: None | str | Unset = _attrs_field(default=UNSET, alias="headline")
+    _photo_url: None | str | Unset = _attrs_field(default=UNSET, alias="photo_url")
+    _present_raw_address: None | str | Unset = _attrs_field(default=UNSET, alias="present_raw_address")
+    _linkedin_uid: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_uid")
+    _extrapolated_email_confidence: Any | Unset = _attrs_field(default=UNSET, alias="extrapolated_email_confidence")
+    _salesforce_id: None | str | Unset = _attrs_field(default=UNSET, alias="salesforce_id")
+    _salesforce_lead_id: None | str | Unset = _attrs_field(default=UNSET, alias="salesforce_lead_id")
+    _salesforce_contact_id: None | str | Unset = _attrs_field(default=UNSET, alias="salesforce_contact_id")
+    _salesforce_account_id: None | str | Unset = _attrs_field(default=UNSET, alias="salesforce_account_id")
+    _crm_owner_id: None | str | Unset = _attrs_field(default=UNSET, alias="crm_owner_id")
+    _created_at: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="created_at")
+    _emailer_campaign_ids: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="emailer_campaign_ids")
+    _direct_dial_status: Any | Unset = _attrs_field(default=UNSET, alias="direct_dial_status")
+    _direct_dial_enrichment_failed_at: datetime.datetime | None | str | Unset = _attrs_field(
+        default=UNSET, alias="direct_dial_enrichment_failed_at"
+    )
+    _email_status: None | str | Unset = _attrs_field(default=UNSET, alias="email_status")
+    _email_source: Any | Unset = _attrs_field(default=UNSET, alias="email_source")
+    _account_id: None | str | Unset = _attrs_field(default=UNSET, alias="account_id")
+    _last_activity_date: Any | Unset = _attrs_field(default=UNSET, alias="last_activity_date")
+    _hubspot_vid: Any | Unset = _attrs_field(default=UNSET, alias="hubspot_vid")
+    _hubspot_company_id: None | str | Unset = _attrs_field(default=UNSET, alias="hubspot_company_id")
+    _crm_id: None | str | Unset = _attrs_field(default=UNSET, alias="crm_id")
+    _sanitized_phone: None | str | Unset = _attrs_field(default=UNSET, alias="sanitized_phone")
+    _merged_crm_ids: Any | Unset = _attrs_field(default=UNSET, alias="merged_crm_ids")
+    _updated_at: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="updated_at")
+    _queued_for_crm_push: Any | Unset = _attrs_field(default=UNSET, alias="queued_for_crm_push")
+    _suggested_from_rule_engine_config_id: None | str | Unset = _attrs_field(
+        default=UNSET, alias="suggested_from_rule_engine_config_id"
+    )
+    _email_unsubscribed: Any | Unset = _attrs_field(default=UNSET, alias="email_unsubscribed")
+    _label_ids: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="label_ids")
+    _has_pending_email_arcgate_request: bool | None | Unset = _attrs_field(
+        default=UNSET, alias="has_pending_email_arcgate_request"
+    )
+    _has_email_arcgate_request: bool | None | Unset = _attrs_field(default=UNSET, alias="has_email_arcgate_request")
+    _existence_level: None | str | Unset = _attrs_field(default=UNSET, alias="existence_level")
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _email_from_customer: bool | None | Unset = _attrs_field(default=UNSET, alias="email_from_customer")
+    _typed_custom_fields: ContactTypedCustomFields | None | Unset = _attrs_field(
+        default=UNSET, alias="typed_custom_fields"
+    )
+    _custom_field_errors: Any | Unset = _attrs_field(default=UNSET, alias="custom_field_errors")
+    _crm_record_url: None | str | Unset = _attrs_field(default=UNSET, alias="crm_record_url")
+    _email_status_unavailable_reason: Any | Unset = _attrs_field(default=UNSET, alias="email_status_unavailable_reason")
+    _email_true_status: None | str | Unset = _attrs_field(default=UNSET, alias="email_true_status")
+    _updated_email_true_status: bool | None | Unset = _attrs_field(default=UNSET, alias="updated_email_true_status")
+    _contact_rule_config_statuses: list[Any] | None | Unset = _attrs_field(
+        default=UNSET, alias="contact_rule_config_statuses"
+    )
+    _source_display_name: None | str | Unset = _attrs_field(default=UNSET, alias="source_display_name")
+    _contact_emails: list[ContactEmail | None] | None | Unset = _attrs_field(default=UNSET, alias="contact_emails")
+    _time_zone: None | str | Unset = _attrs_field(default=UNSET, alias="time_zone")
+    _phone_numbers: list[None | PhoneNumber] | None | Unset = _attrs_field(default=UNSET, alias="phone_numbers")
+    _account_phone_note: Any | Unset = _attrs_field(default=UNSET, alias="account_phone_note")
+    _free_domain: bool | None | Unset = _attrs_field(default=UNSET, alias="free_domain")
+    _is_likely_to_engage: bool | None | Unset = _attrs_field(default=UNSET, alias="is_likely_to_engage")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def contact_roles(self) -> list[Any] | None:
+        value = self._contact_roles
+        return None if isinstance(value, Unset) else value
+
+    @contact_roles.setter
+    def contact_roles(self, value: list[Any] | None) -> None:
+        self._contact_roles = value
+
+    @contact_roles.deleter
+    def contact_roles(self) -> None:
+        self._contact_roles = UNSET
+
+    @property
+    def id(self) -> None | str:
+        """Identifier of the contact record."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def first_name(self) -> None | str:
+        value = self._first_name
+        return None if isinstance(value, Unset) else value
+
+    @first_name.setter
+    def first_name(self, value: None | str) -> None:
+        self._first_name = value
+
+    @first_name.deleter
+    def first_name(self) -> None:
+        self._first_name = UNSET
+
+    @property
+    def last_name(self) -> None | str:
+        value = self._last_name
+        return None if isinstance(value, Unset) else value
+
+    @last_name.setter
+    def last_name(self, value: None | str) -> None:
+        self._last_name = value
+
+    @last_name.deleter
+    def last_name(self) -> None:
+        self._last_name = UNSET
+
+    @property
+    def name(self) -> None | str:
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def linkedin_url(self) -> None | str:
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: None | str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    @property
+    def title(self) -> None | str:
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: None | str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    @property
+    def contact_stage_id(self) -> None | str:
+        value = self._contact_stage_id
+        return None if isinstance(value, Unset) else value
+
+    @contact_stage_id.setter
+    def contact_stage_id(self, value: None | str) -> None:
+        self._contact_stage_id = value
+
+    @contact_stage_id.deleter
+    def contact_stage_id(self) -> None:
+        self._contact_stage_id = UNSET
+
+    @property
+    def owner_id(self) -> None | str:
+        value = self._owner_id
+        return None if isinstance(value, Unset) else value
+
+    @owner_id.setter
+    def owner_id(self, value: None | str) -> None:
+        self._owner_id = value
+
+    @owner_id.deleter
+    def owner_id(self) -> None:
+        self._owner_id = UNSET
+
+    @property
+    def creator_id(self) -> None | str:
+        value = self._creator_id
+        return None if isinstance(value, Unset) else value
+
+    @creator_id.setter
+    def creator_id(self, value: None | str) -> None:
+        self._creator_id = value
+
+    @creator_id.deleter
+    def creator_id(self) -> None:
+        self._creator_id = UNSET
+
+    @property
+    def person_id(self) -> None | str:
+        """Identifier of the Apollo person the contact is linked to."""
+        value = self._person_id
+        return None if isinstance(value, Unset) else value
+
+    @person_id.setter
+    def person_id(self, value: None | str) -> None:
+        self._person_id = value
+
+    @person_id.deleter
+    def person_id(self) -> None:
+        self._person_id = UNSET
+
+    @property
+    def email_needs_tickling(self) -> Any | None:
+        value = self._email_needs_tickling
+        return None if isinstance(value, Unset) else value
+
+    @email_needs_tickling.setter
+    def email_needs_tickling(self, value: Any) -> None:
+        self._email_needs_tickling = value
+
+    @email_needs_tickling.deleter
+    def email_needs_tickling(self) -> None:
+        self._email_needs_tickling = UNSET
+
+    @property
+    def organization_name(self) -> None | str:
+        value = self._organization_name
+        return None if isinstance(value, Unset) else value
+
+    @organization_name.setter
+    def organization_name(self, value: None | str) -> None:
+        self._organization_name = value
+
+    @organization_name.deleter
+    def organization_name(self) -> None:
+        self._organization_name = UNSET
+
+    @property
+    def source(self) -> None | str:
+        """How the contact entered the account."""
+        value = self._source
+        return None if isinstance(value, Unset) else value
+
+    @source.setter
+    def source(self, value: None | str) -> None:
+        self._source = value
+
+    @source.deleter
+    def source(self) -> None:
+        self._source = UNSET
+
+    @property
+    def original_source(self) -> None | str:
+        value = self._original_source
+        return None if isinstance(value, Unset) else value
+
+    @original_source.setter
+    def original_source(self, value: None | str) -> None:
+        self._original_source = value
+
+    @original_source.deleter
+    def original_source(self) -> None:
+        self._original_source = UNSET
+
+    @property
+    def organization_id(self) -> None | str:
+        """Identifier of the contact's organization."""
+        value = self._organization_id
+        return None if isinstance(value, Unset) else value
+
+    @organization_id.setter
+    def organization_id(self, value: None | str) -> None:
+        self._organization_id = value
+
+    @organization_id.deleter
+    def organization_id(self) -> None:
+        self._organization_id = UNSET
+
+    @property
+    def headline(self) -> None | str:
+        value = self._headline
+        return None if isinstance(value, Unset) else value
+
+    @headline.setter
+    def headline(self, value: None | str) -> None:
+        self._headline = value
+
+    @headline.deleter
+    def headline(self) -> None:
+        self._headline = UNSET
+
+    @property
+    def photo_url(self) -> None | str:
+        value = self._photo_url
+        return None if isinstance(value, Unset) else value
+
+    @photo_url.setter
+    def photo_url(self, value: None | str) -> None:
+        self._photo_url = value
+
+    @photo_url.deleter
+    def photo_url(self) -> None:
+        self._photo_url = UNSET
+
+    @property
+    def present_raw_address(self) -> None | str:
+        value = self._present_raw_address
+        return None if isinstance(value, Unset) else value
+
+    @present_raw_address.setter
+    def present_raw_address(self, value: None | str) -> None:
+        self._present_raw_address = value
+
+    @present_raw_address.deleter
+    def present_raw_address(self) -> None:
+        self._present_raw_address = UNSET
+
+    @property
+    def linkedin_uid(self) -> None | str:
+        value = self._linkedin_uid
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_uid.setter
+    def linkedin_uid(self, value: None | str) -> None:
+        self._linkedin_uid = value
+
+    @linkedin_uid.deleter
+    def linkedin_uid(self) -> None:
+        self._linkedin_uid = UNSET
+
+    @property
+    def extrapolated_email_confidence(self) -> Any | None:
+        value = self._extrapolated_email_confidence
+        return None if isinstance(value, Unset) else value
+
+    @extrapolated_email_confidence.setter
+    def extrapolated_email_confidence(self, value: Any) -> None:
+        self._extrapolated_email_confidence = value
+
+    @extrapolated_email_confidence.deleter
+    def extrapolated_email_confidence(self) -> None:
+        self._extrapolated_email_confidence = UNSET
+
+    @property
+    def salesforce_id(self) -> None | str:
+        value = self._salesforce_id
+        return None if isinstance(value, Unset) else value
+
+    @salesforce_id.setter
+    def salesforce_id(self, value: None | str) -> None:
+        self._salesforce_id = value
+
+    @salesforce_id.deleter
+    def salesforce_id(self) -> None:
+        self._salesforce_id = UNSET
+
+    @property
+    def salesforce_lead_id(self) -> None | str:
+        value = self._salesforce_lead_id
+        return None if isinstance(value, Unset) else value
+
+    @salesforce_lead_id.setter
+    def salesforce_lead_id(self, value: None | str) -> None:
+        self._salesforce_lead_id = value
+
+    @salesforce_lead_id.deleter
+    def salesforce_lead_id(self) -> None:
+        self._salesforce_lead_id = UNSET
+
+    @property
+    def salesforce_contact_id(self) -> None | str:
+        value = self._salesforce_contact_id
+        return None if isinstance(value, Unset) else value
+
+    @salesforce_contact_id.setter
+    def salesforce_contact_id(self, value: None | str) -> None:
+        self._salesforce_contact_id = value
+
+    @salesforce_contact_id.deleter
+    def salesforce_contact_id(self) -> None:
+        self._salesforce_contact_id = UNSET
+
+    @property
+    def salesforce_account_id(self) -> None | str:
+        value = self._salesforce_account_id
+        return None if isinstance(value, Unset) else value
+
+    @salesforce_account_id.setter
+    def salesforce_account_id(self, value: None | str) -> None:
+        self._salesforce_account_id = value
+
+    @salesforce_account_id.deleter
+    def salesforce_account_id(self) -> None:
+        self._salesforce_account_id = UNSET
+
+    @property
+    def crm_owner_id(self) -> None | str:
+        value = self._crm_owner_id
+        return None if isinstance(value, Unset) else value
+
+    @crm_owner_id.setter
+    def crm_owner_id(self, value: None | str) -> None:
+        self._crm_owner_id = value
+
+    @crm_owner_id.deleter
+    def crm_owner_id(self) -> None:
+        self._crm_owner_id = UNSET
+
+    @property
+    def created_at(self) -> datetime.datetime | None | str:
+        """When the contact record was created."""
+        value = self._created_at
+        return None if isinstance(value, Unset) else value
+
+    @created_at.setter
+    def created_at(self, value: datetime.datetime | None | str) -> None:
+        self._created_at = value
+
+    @created_at.deleter
+    def created_at(self) -> None:
+        self._created_at = UNSET
+
+    @property
+    def emailer_campaign_ids(self) -> list[Any] | None:
+        value = self._emailer_campaign_ids
+        return None if isinstance(value, Unset) else value
+
+    @emailer_campaign_ids.setter
+    def emailer_campaign_ids(self, value: list[Any] | None) -> None:
+        self._emailer_campaign_ids = value
+
+    @emailer_campaign_ids.deleter
+    def emailer_campaign_ids(self) -> None:
+        self._emailer_campaign_ids = UNSET
+
+    @property
+    def direct_dial_status(self) -> Any | None:
+        value = self._direct_dial_status
+        return None if isinstance(value, Unset) else value
+
+    @direct_dial_status.setter
+    def direct_dial_status(self, value: Any) -> None:
+        self._direct_dial_status = value
+
+    @direct_dial_status.deleter
+    def direct_dial_status(self) -> None:
+        self._direct_dial_status = UNSET
+
+    @property
+    def direct_dial_enrichment_failed_at(self) -> datetime.datetime | None | str:
+        value = self._direct_dial_enrichment_failed_at
+        return None if isinstance(value, Unset) else value
+
+    @direct_dial_enrichment_failed_at.setter
+    def direct_dial_enrichment_failed_at(self, value: datetime.datetime | None | str) -> None:
+        self._direct_dial_enrichment_failed_at = value
+
+    @direct_dial_enrichment_failed_at.deleter
+    def direct_dial_enrichment_failed_at(self) -> None:
+        self._direct_dial_enrichment_failed_at = UNSET
+
+    @property
+    def email_status(self) -> None | str:
+        """Deliverability status of the contact's email address."""
+        value = self._email_status
+        return None if isinstance(value, Unset) else value
+
+    @email_status.setter
+    def email_status(self, value: None | str) -> None:
+        self._email_status = value
+
+    @email_status.deleter
+    def email_status(self) -> None:
+        self._email_status = UNSET
+
+    @property
+    def email_source(self) -> Any | None:
+        value = self._email_source
+        return None if isinstance(value, Unset) else value
+
+    @email_source.setter
+    def email_source(self, value: Any) -> None:
+        self._email_source = value
+
+    @email_source.deleter
+    def email_source(self) -> None:
+        self._email_source = UNSET
+
+    @property
+    def account_id(self) -> None | str:
+        """Identifier of the account (company record) the contact belongs to."""
+        value = self._account_id
+        return None if isinstance(value, Unset) else value
+
+    @account_id.setter
+    def account_id(self, value: None | str) -> None:
+        self._account_id = value
+
+    @account_id.deleter
+    def account_id(self) -> None:
+        self._account_id = UNSET
+
+    @property
+    def last_activity_date(self) -> Any | None:
+        value = self._last_activity_date
+        return None if isinstance(value, Unset) else value
+
+    @last_activity_date.setter
+    def last_activity_date(self, value: Any) -> None:
+        self._last_activity_date = value
+
+    @last_activity_date.deleter
+    def last_activity_date(self) -> None:
+        self._last_activity_date = UNSET
+
+    @property
+    def hubspot_vid(self) -> Any | None:
+        value = self._hubspot_vid
+        return None if isinstance(value, Unset) else value
+
+    @hubspot_vid.setter
+    def hubspot_vid(self, value: Any) -> None:
+        self._hubspot_vid = value
+
+    @hubspot_vid.deleter
+    def hubspot_vid(self) -> None:
+        self._hubspot_vid = UNSET
+
+    @property
+    def hubspot_company_id(self) -> None | str:
+        value = self._hubspot_company_id
+        return None if isinstance(value, Unset) else value
+
+    @hubspot_company_id.setter
+    def hubspot_company_id(self, value: None | str) -> None:
+        self._hubspot_company_id = value
+
+    @hubspot_company_id.deleter
+    def hubspot_company_id(self) -> None:
+        self._hubspot_company_id = UNSET
+
+    @property
+    def crm_id(self) -> None | str:
+        value = self._crm_id
+        return None if isinstance(value, Unset) else value
+
+    @crm_id.setter
+    def crm_id(self, value: None | str) -> None:
+        self._crm_id = value
+
+    @crm_id.deleter
+    def crm_id(self) -> None:
+        self._crm_id = UNSET
+
+    @property
+    def sanitized_phone(self) -> None | str:
+        """Main phone number in E.164 form."""
+        value = self._sanitized_phone
+        return None if isinstance(value, Unset) else value
+
+    @sanitized_phone.setter
+    def sanitized_phone(self, value: None | str) -> None:
+        self._sanitized_phone = value
+
+    @sanitized_phone.deleter
+    def sanitized_phone(self) -> None:
+        self._sanitized_phone = UNSET
+
+    @property
+    def merged_crm_ids(self) -> Any | None:
+        value = self._merged_crm_ids
+        return None if isinstance(value, Unset) else value
+
+    @merged_crm_ids.setter
+    def merged_crm_ids(self, value: Any) -> None:
+        self._merged_crm_ids = value
+
+    @merged_crm_ids.deleter
+    def merged_crm_ids(self) -> None:
+        self._merged_crm_ids = UNSET
+
+    @property
+    def updated_at(self) -> datetime.datetime | None | str:
+        """When the contact record was last changed."""
+        value = self._updated_at
+        return None if isinstance(value, Unset) else value
+
+    @updated_at.setter
+    def updated_at(self, value: datetime.datetime | None | str) -> None:
+        self._updated_at = value
+
+    @updated_at.deleter
+    def updated_at(self) -> None:
+        self._updated_at = UNSET
+
+    @property
+    def queued_for_crm_push(self) -> Any | None:
+        value = self._queued_for_crm_push
+        return None if isinstance(value, Unset) else value
+
+    @queued_for_crm_push.setter
+    def queued_for_crm_push(self, value: Any) -> None:
+        self._queued_for_crm_push = value
+
+    @queued_for_crm_push.deleter
+    def queued_for_crm_push(self) -> None:
+        self._queued_for_crm_push = UNSET
+
+    @property
+    def suggested_from_rule_engine_config_id(self) -> None | str:
+        value = self._suggested_from_rule_engine_config_id
+        return None if isinstance(value, Unset) else value
+
+    @suggested_from_rule_engine_config_id.setter
+    def suggested_from_rule_engine_config_id(self, value: None | str) -> None:
+        self._suggested_from_rule_engine_config_id = value
+
+    @suggested_from_rule_engine_config_id.deleter
+    def suggested_from_rule_engine_config_id(self) -> None:
+        self._suggested_from_rule_engine_config_id = UNSET
+
+    @property
+    def email_unsubscribed(self) -> Any | None:
+        value = self._email_unsubscribed
+        return None if isinstance(value, Unset) else value
+
+    @email_unsubscribed.setter
+    def email_unsubscribed(self, value: Any) -> None:
+        self._email_unsubscribed = value
+
+    @email_unsubscribed.deleter
+    def email_unsubscribed(self) -> None:
+        self._email_unsubscribed = UNSET
+
+    @property
+    def label_ids(self) -> list[Any] | None:
+        value = self._label_ids
+        return None if isinstance(value, Unset) else value
+
+    @label_ids.setter
+    def label_ids(self, value: list[Any] | None) -> None:
+        self._label_ids = value
+
+    @label_ids.deleter
+    def label_ids(self) -> None:
+        self._label_ids = UNSET
+
+    @property
+    def has_pending_email_arcgate_request(self) -> bool | None:
+        value = self._has_pending_email_arcgate_request
+        return None if isinstance(value, Unset) else value
+
+    @has_pending_email_arcgate_request.setter
+    def has_pending_email_arcgate_request(self, value: bool | None) -> None:
+        self._has_pending_email_arcgate_request = value
+
+    @has_pending_email_arcgate_request.deleter
+    def has_pending_email_arcgate_request(self) -> None:
+        self._has_pending_email_arcgate_request = UNSET
+
+    @property
+    def has_email_arcgate_request(self) -> bool | None:
+        value = self._has_email_arcgate_request
+        return None if isinstance(value, Unset) else value
+
+    @has_email_arcgate_request.setter
+    def has_email_arcgate_request(self, value: bool | None) -> None:
+        self._has_email_arcgate_request = value
+
+    @has_email_arcgate_request.deleter
+    def has_email_arcgate_request(self) -> None:
+        self._has_email_arcgate_request = UNSET
+
+    @property
+    def existence_level(self) -> None | str:
+        value = self._existence_level
+        return None if isinstance(value, Unset) else value
+
+    @existence_level.setter
+    def existence_level(self, value: None | str) -> None:
+        self._existence_level = value
+
+    @existence_level.deleter
+    def existence_level(self) -> None:
+        self._existence_level = UNSET
+
+    @property
+    def email(self) -> None | str:
+        """Email address stored on the contact."""
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def email_from_customer(self) -> bool | None:
+        value = self._email_from_customer
+        return None if isinstance(value, Unset) else value
+
+    @email_from_customer.setter
+    def email_from_customer(self, value: bool | None) -> None:
+        self._email_from_customer = value
+
+    @email_from_customer.deleter
+    def email_from_customer(self) -> None:
+        self._email_from_customer = UNSET
+
+    @property
+    def typed_custom_fields(self) -> ContactTypedCustomFields | None:
+        value = self._typed_custom_fields
+        return None if isinstance(value, Unset) else value
+
+    @typed_custom_fields.setter
+    def typed_custom_fields(self, value: ContactTypedCustomFields | None) -> None:
+        self._typed_custom_fields = value
+
+    @typed_custom_fields.deleter
+    def typed_custom_fields(self) -> None:
+        self._typed_custom_fields = UNSET
+
+    @property
+    def custom_field_errors(self) -> Any | None:
+        value = self._custom_field_errors
+        return None if isinstance(value, Unset) else value
+
+    @custom_field_errors.setter
+    def custom_field_errors(self, value: Any) -> None:
+        self._custom_field_errors = value
+
+    @custom_field_errors.deleter
+    def custom_field_errors(self) -> None:
+        self._custom_field_errors = UNSET
+
+    @property
+    def crm_record_url(self) -> None | str:
+        value = self._crm_record_url
+        return None if isinstance(value, Unset) else value
+
+    @crm_record_url.setter
+    def crm_record_url(self, value: None | str) -> None:
+        self._crm_record_url = value
+
+    @crm_record_url.deleter
+    def crm_record_url(self) -> None:
+        self._crm_record_url = UNSET
+
+    @property
+    def email_status_unavailable_reason(self) -> Any | None:
+        value = self._email_status_unavailable_reason
+        return None if isinstance(value, Unset) else value
+
+    @email_status_unavailable_reason.setter
+    def email_status_unavailable_reason(self, value: Any) -> None:
+        self._email_status_unavailable_reason = value
+
+    @email_status_unavailable_reason.deleter
+    def email_status_unavailable_reason(self) -> None:
+        self._email_status_unavailable_reason = UNSET
+
+    @property
+    def email_true_status(self) -> None | str:
+        value = self._email_true_status
+        return None if isinstance(value, Unset) else value
+
+    @email_true_status.setter
+    def email_true_status(self, value: None | str) -> None:
+        self._email_true_status = value
+
+    @email_true_status.deleter
+    def email_true_status(self) -> None:
+        self._email_true_status = UNSET
+
+    @property
+    def updated_email_true_status(self) -> bool | None:
+        value = self._updated_email_true_status
+        return None if isinstance(value, Unset) else value
+
+    @updated_email_true_status.setter
+    def updated_email_true_status(self, value: bool | None) -> None:
+        self._updated_email_true_status = value
+
+    @updated_email_true_status.deleter
+    def updated_email_true_status(self) -> None:
+        self._updated_email_true_status = UNSET
+
+    @property
+    def contact_rule_config_statuses(self) -> list[Any] | None:
+        value = self._contact_rule_config_statuses
+        return None if isinstance(value, Unset) else value
+
+    @contact_rule_config_statuses.setter
+    def contact_rule_config_statuses(self, value: list[Any] | None) -> None:
+        self._contact_rule_config_statuses = value
+
+    @contact_rule_config_statuses.deleter
+    def contact_rule_config_statuses(self) -> None:
+        self._contact_rule_config_statuses = UNSET
+
+    @property
+    def source_display_name(self) -> None | str:
+        """Human-readable form of source."""
+        value = self._source_display_name
+        return None if isinstance(value, Unset) else value
+
+    @source_display_name.setter
+    def source_display_name(self, value: None | str) -> None:
+        self._source_display_name = value
+
+    @source_display_name.deleter
+    def source_display_name(self) -> None:
+        self._source_display_name = UNSET
+
+    @property
+    def contact_emails(self) -> list[ContactEmail | None] | None:
+        """Email addresses stored on the contact."""
+        value = self._contact_emails
+        return None if isinstance(value, Unset) else value
+
+    @contact_emails.setter
+    def contact_emails(self, value: list[ContactEmail | None] | None) -> None:
+        self._contact_emails = value
+
+    @contact_emails.deleter
+    def contact_emails(self) -> None:
+        self._contact_emails = UNSET
+
+    @property
+    def time_zone(self) -> None | str:
+        """IANA time zone of the contact."""
+        value = self._time_zone
+        return None if isinstance(value, Unset) else value
+
+    @time_zone.setter
+    def time_zone(self, value: None | str) -> None:
+        self._time_zone = value
+
+    @time_zone.deleter
+    def time_zone(self) -> None:
+        self._time_zone = UNSET
+
+    @property
+    def phone_numbers(self) -> list[None | PhoneNumber] | None:
+        """Phone numbers stored on the contact."""
+        value = self._phone_numbers
+        return None if isinstance(value, Unset) else value
+
+    @phone_numbers.setter
+    def phone_numbers(self, value: list[None | PhoneNumber] | None) -> None:
+        self._phone_numbers = value
+
+    @phone_numbers.deleter
+    def phone_numbers(self) -> None:
+        self._phone_numbers = UNSET
+
+    @property
+    def account_phone_note(self) -> Any | None:
+        value = self._account_phone_note
+        return None if isinstance(value, Unset) else value
+
+    @account_phone_note.setter
+    def account_phone_note(self, value: Any) -> None:
+        self._account_phone_note = value
+
+    @account_phone_note.deleter
+    def account_phone_note(self) -> None:
+        self._account_phone_note = UNSET
+
+    @property
+    def free_domain(self) -> bool | None:
+        value = self._free_domain
+        return None if isinstance(value, Unset) else value
+
+    @free_domain.setter
+    def free_domain(self, value: bool | None) -> None:
+        self._free_domain = value
+
+    @free_domain.deleter
+    def free_domain(self) -> None:
+        self._free_domain = UNSET
+
+    @property
+    def is_likely_to_engage(self) -> bool | None:
+        value = self._is_likely_to_engage
+        return None if isinstance(value, Unset) else value
+
+    @is_likely_to_engage.setter
+    def is_likely_to_engage(self, value: bool | None) -> None:
+        self._is_likely_to_engage = value
+
+    @is_likely_to_engage.deleter
+    def is_likely_to_engage(self) -> None:
+        self._is_likely_to_engage = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.contact_email import ContactEmail  # noqa: PLC0415
@@ -108,329 +940,329 @@ class Contact:
         from ..models.phone_number import PhoneNumber  # noqa: PLC0415
 
         contact_roles: list[Any] | None | Unset
-        if isinstance(self.contact_roles, Unset):
+        if isinstance(self._contact_roles, Unset):
             contact_roles = UNSET
-        elif isinstance(self.contact_roles, list):
-            contact_roles = self.contact_roles
+        elif isinstance(self._contact_roles, list):
+            contact_roles = self._contact_roles
 
         else:
-            contact_roles = self.contact_roles
+            contact_roles = self._contact_roles
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
+        if isinstance(self._first_name, Unset):
             first_name = UNSET
         else:
-            first_name = self.first_name
+            first_name = self._first_name
 
         last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
+        if isinstance(self._last_name, Unset):
             last_name = UNSET
         else:
-            last_name = self.last_name
+            last_name = self._last_name
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         linkedin_url: None | str | Unset
-        if isinstance(self.linkedin_url, Unset):
+        if isinstance(self._linkedin_url, Unset):
             linkedin_url = UNSET
         else:
-            linkedin_url = self.linkedin_url
+            linkedin_url = self._linkedin_url
 
         title: None | str | Unset
-        if isinstance(self.title, Unset):
+        if isinstance(self._title, Unset):
             title = UNSET
         else:
-            title = self.title
+            title = self._title
 
         contact_stage_id: None | str | Unset
-        if isinstance(self.contact_stage_id, Unset):
+        if isinstance(self._contact_stage_id, Unset):
             contact_stage_id = UNSET
         else:
-            contact_stage_id = self.contact_stage_id
+            contact_stage_id = self._contact_stage_id
 
         owner_id: None | str | Unset
-        if isinstance(self.owner_id, Unset):
+        if isinstance(self._owner_id, Unset):
             owner_id = UNSET
         else:
-            owner_id = self.owner_id
+            owner_id = self._owner_id
 
         creator_id: None | str | Unset
-        if isinstance(self.creator_id, Unset):
+        if isinstance(self._creator_id, Unset):
             creator_id = UNSET
         else:
-            creator_id = self.creator_id
+            creator_id = self._creator_id
 
         person_id: None | str | Unset
-        if isinstance(self.person_id, Unset):
+        if isinstance(self._person_id, Unset):
             person_id = UNSET
         else:
-            person_id = self.person_id
+            person_id = self._person_id
 
-        email_needs_tickling = self.email_needs_tickling
+        email_needs_tickling = self._email_needs_tickling
 
         organization_name: None | str | Unset
-        if isinstance(self.organization_name, Unset):
+        if isinstance(self._organization_name, Unset):
             organization_name = UNSET
         else:
-            organization_name = self.organization_name
+            organization_name = self._organization_name
 
         source: None | str | Unset
-        if isinstance(self.source, Unset):
+        if isinstance(self._source, Unset):
             source = UNSET
         else:
-            source = self.source
+            source = self._source
 
         original_source: None | str | Unset
-        if isinstance(self.original_source, Unset):
+        if isinstance(self._original_source, Unset):
             original_source = UNSET
         else:
-            original_source = self.original_source
+            original_source = self._original_source
 
         organization_id: None | str | Unset
-        if isinstance(self.organization_id, Unset):
+        if isinstance(self._organization_id, Unset):
             organization_id = UNSET
         else:
-            organization_id = self.organization_id
+            organization_id = self._organization_id
 
         headline: None | str | Unset
-        if isinstance(self.headline, Unset):
+        if isinstance(self._headline, Unset):
             headline = UNSET
         else:
-            headline = self.headline
+            headline = self._headline
 
         photo_url: None | str | Unset
-        if isinstance(self.photo_url, Unset):
+        if isinstance(self._photo_url, Unset):
             photo_url = UNSET
         else:
-            photo_url = self.photo_url
+            photo_url = self._photo_url
 
         present_raw_address: None | str | Unset
-        if isinstance(self.present_raw_address, Unset):
+        if isinstance(self._present_raw_address, Unset):
             present_raw_address = UNSET
         else:
-            present_raw_address = self.present_raw_address
+            present_raw_address = self._present_raw_address
 
         linkedin_uid: None | str | Unset
-        if isinstance(self.linkedin_uid, Unset):
+        if isinstance(self._linkedin_uid, Unset):
             linkedin_uid = UNSET
         else:
-            linkedin_uid = self.linkedin_uid
+            linkedin_uid = self._linkedin_uid
 
-        extrapolated_email_confidence = self.extrapolated_email_confidence
+        extrapolated_email_confidence = self._extrapolated_email_confidence
 
         salesforce_id: None | str | Unset
-        if isinstance(self.salesforce_id, Unset):
+        if isinstance(self._salesforce_id, Unset):
             salesforce_id = UNSET
         else:
-            salesforce_id = self.salesforce_id
+            salesforce_id = self._salesforce_id
 
         salesforce_lead_id: None | str | Unset
-        if isinstance(self.salesforce_lead_id, Unset):
+        if isinstance(self._salesforce_lead_id, Unset):
             salesforce_lead_id = UNSET
         else:
-            salesforce_lead_id = self.salesforce_lead_id
+            salesforce_lead_id = self._salesforce_lead_id
 
         salesforce_contact_id: None | str | Unset
-        if isinstance(self.salesforce_contact_id, Unset):
+        if isinstance(self._salesforce_contact_id, Unset):
             salesforce_contact_id = UNSET
         else:
-            salesforce_contact_id = self.salesforce_contact_id
+            salesforce_contact_id = self._salesforce_contact_id
 
         salesforce_account_id: None | str | Unset
-        if isinstance(self.salesforce_account_id, Unset):
+        if isinstance(self._salesforce_account_id, Unset):
             salesforce_account_id = UNSET
         else:
-            salesforce_account_id = self.salesforce_account_id
+            salesforce_account_id = self._salesforce_account_id
 
         crm_owner_id: None | str | Unset
-        if isinstance(self.crm_owner_id, Unset):
+        if isinstance(self._crm_owner_id, Unset):
             crm_owner_id = UNSET
         else:
-            crm_owner_id = self.crm_owner_id
+            crm_owner_id = self._crm_owner_id
 
         created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
+        if isinstance(self._created_at, Unset):
             created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
+        elif isinstance(self._created_at, datetime.datetime):
+            created_at = self._created_at.isoformat()
         else:
-            created_at = self.created_at
+            created_at = self._created_at
 
         emailer_campaign_ids: list[Any] | None | Unset
-        if isinstance(self.emailer_campaign_ids, Unset):
+        if isinstance(self._emailer_campaign_ids, Unset):
             emailer_campaign_ids = UNSET
-        elif isinstance(self.emailer_campaign_ids, list):
-            emailer_campaign_ids = self.emailer_campaign_ids
+        elif isinstance(self._emailer_campaign_ids, list):
+            emailer_campaign_ids = self._emailer_campaign_ids
 
         else:
-            emailer_campaign_ids = self.emailer_campaign_ids
+            emailer_campaign_ids = self._emailer_campaign_ids
 
-        direct_dial_status = self.direct_dial_status
+        direct_dial_status = self._direct_dial_status
 
         direct_dial_enrichment_failed_at: None | str | Unset
-        if isinstance(self.direct_dial_enrichment_failed_at, Unset):
+        if isinstance(self._direct_dial_enrichment_failed_at, Unset):
             direct_dial_enrichment_failed_at = UNSET
-        elif isinstance(self.direct_dial_enrichment_failed_at, datetime.datetime):
-            direct_dial_enrichment_failed_at = self.direct_dial_enrichment_failed_at.isoformat()
+        elif isinstance(self._direct_dial_enrichment_failed_at, datetime.datetime):
+            direct_dial_enrichment_failed_at = self._direct_dial_enrichment_failed_at.isoformat()
         else:
-            direct_dial_enrichment_failed_at = self.direct_dial_enrichment_failed_at
+            direct_dial_enrichment_failed_at = self._direct_dial_enrichment_failed_at
 
         email_status: None | str | Unset
-        if isinstance(self.email_status, Unset):
+        if isinstance(self._email_status, Unset):
             email_status = UNSET
         else:
-            email_status = self.email_status
+            email_status = self._email_status
 
-        email_source = self.email_source
+        email_source = self._email_source
 
         account_id: None | str | Unset
-        if isinstance(self.account_id, Unset):
+        if isinstance(self._account_id, Unset):
             account_id = UNSET
         else:
-            account_id = self.account_id
+            account_id = self._account_id
 
-        last_activity_date = self.last_activity_date
+        last_activity_date = self._last_activity_date
 
-        hubspot_vid = self.hubspot_vid
+        hubspot_vid = self._hubspot_vid
 
         hubspot_company_id: None | str | Unset
-        if isinstance(self.hubspot_company_id, Unset):
+        if isinstance(self._hubspot_company_id, Unset):
             hubspot_company_id = UNSET
         else:
-            hubspot_company_id = self.hubspot_company_id
+            hubspot_company_id = self._hubspot_company_id
 
         crm_id: None | str | Unset
-        if isinstance(self.crm_id, Unset):
+        if isinstance(self._crm_id, Unset):
             crm_id = UNSET
         else:
-            crm_id = self.crm_id
+            crm_id = self._crm_id
 
         sanitized_phone: None | str | Unset
-        if isinstance(self.sanitized_phone, Unset):
+        if isinstance(self._sanitized_phone, Unset):
             sanitized_phone = UNSET
         else:
-            sanitized_phone = self.sanitized_phone
+            sanitized_phone = self._sanitized_phone
 
-        merged_crm_ids = self.merged_crm_ids
+        merged_crm_ids = self._merged_crm_ids
 
         updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
+        if isinstance(self._updated_at, Unset):
             updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
+        elif isinstance(self._updated_at, datetime.datetime):
+            updated_at = self._updated_at.isoformat()
         else:
-            updated_at = self.updated_at
+            updated_at = self._updated_at
 
-        queued_for_crm_push = self.queued_for_crm_push
+        queued_for_crm_push = self._queued_for_crm_push
 
         suggested_from_rule_engine_config_id: None | str | Unset
-        if isinstance(self.suggested_from_rule_engine_config_id, Unset):
+        if isinstance(self._suggested_from_rule_engine_config_id, Unset):
             suggested_from_rule_engine_config_id = UNSET
         else:
-            suggested_from_rule_engine_config_id = self.suggested_from_rule_engine_config_id
+            suggested_from_rule_engine_config_id = self._suggested_from_rule_engine_config_id
 
-        email_unsubscribed = self.email_unsubscribed
+        email_unsubscribed = self._email_unsubscribed
 
         label_ids: list[Any] | None | Unset
-        if isinstance(self.label_ids, Unset):
+        if isinstance(self._label_ids, Unset):
             label_ids = UNSET
-        elif isinstance(self.label_ids, list):
-            label_ids = self.label_ids
+        elif isinstance(self._label_ids, list):
+            label_ids = self._label_ids
 
         else:
-            label_ids = self.label_ids
+            label_ids = self._label_ids
 
         has_pending_email_arcgate_request: bool | None | Unset
-        if isinstance(self.has_pending_email_arcgate_request, Unset):
+        if isinstance(self._has_pending_email_arcgate_request, Unset):
             has_pending_email_arcgate_request = UNSET
         else:
-            has_pending_email_arcgate_request = self.has_pending_email_arcgate_request
+            has_pending_email_arcgate_request = self._has_pending_email_arcgate_request
 
         has_email_arcgate_request: bool | None | Unset
-        if isinstance(self.has_email_arcgate_request, Unset):
+        if isinstance(self._has_email_arcgate_request, Unset):
             has_email_arcgate_request = UNSET
         else:
-            has_email_arcgate_request = self.has_email_arcgate_request
+            has_email_arcgate_request = self._has_email_arcgate_request
 
         existence_level: None | str | Unset
-        if isinstance(self.existence_level, Unset):
+        if isinstance(self._existence_level, Unset):
             existence_level = UNSET
         else:
-            existence_level = self.existence_level
+            existence_level = self._existence_level
 
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         email_from_customer: bool | None | Unset
-        if isinstance(self.email_from_customer, Unset):
+        if isinstance(self._email_from_customer, Unset):
             email_from_customer = UNSET
         else:
-            email_from_customer = self.email_from_customer
+            email_from_customer = self._email_from_customer
 
         typed_custom_fields: dict[str, Any] | None | Unset
-        if isinstance(self.typed_custom_fields, Unset):
+        if isinstance(self._typed_custom_fields, Unset):
             typed_custom_fields = UNSET
-        elif isinstance(self.typed_custom_fields, ContactTypedCustomFields):
-            typed_custom_fields = self.typed_custom_fields.to_dict()
+        elif isinstance(self._typed_custom_fields, ContactTypedCustomFields):
+            typed_custom_fields = self._typed_custom_fields.to_dict()
         else:
-            typed_custom_fields = self.typed_custom_fields
+            typed_custom_fields = self._typed_custom_fields
 
-        custom_field_errors = self.custom_field_errors
+        custom_field_errors = self._custom_field_errors
 
         crm_record_url: None | str | Unset
-        if isinstance(self.crm_record_url, Unset):
+        if isinstance(self._crm_record_url, Unset):
             crm_record_url = UNSET
         else:
-            crm_record_url = self.crm_record_url
+            crm_record_url = self._crm_record_url
 
-        email_status_unavailable_reason = self.email_status_unavailable_reason
+        email_status_unavailable_reason = self._email_status_unavailable_reason
 
         email_true_status: None | str | Unset
-        if isinstance(self.email_true_status, Unset):
+        if isinstance(self._email_true_status, Unset):
             email_true_status = UNSET
         else:
-            email_true_status = self.email_true_status
+            email_true_status = self._email_true_status
 
         updated_email_true_status: bool | None | Unset
-        if isinstance(self.updated_email_true_status, Unset):
+        if isinstance(self._updated_email_true_status, Unset):
             updated_email_true_status = UNSET
         else:
-            updated_email_true_status = self.updated_email_true_status
+            updated_email_true_status = self._updated_email_true_status
 
         contact_rule_config_statuses: list[Any] | None | Unset
-        if isinstance(self.contact_rule_config_statuses, Unset):
+        if isinstance(self._contact_rule_config_statuses, Unset):
             contact_rule_config_statuses = UNSET
-        elif isinstance(self.contact_rule_config_statuses, list):
-            contact_rule_config_statuses = self.contact_rule_config_statuses
+        elif isinstance(self._contact_rule_config_statuses, list):
+            contact_rule_config_statuses = self._contact_rule_config_statuses
 
         else:
-            contact_rule_config_statuses = self.contact_rule_config_statuses
+            contact_rule_config_statuses = self._contact_rule_config_statuses
 
         source_display_name: None | str | Unset
-        if isinstance(self.source_display_name, Unset):
+        if isinstance(self._source_display_name, Unset):
             source_display_name = UNSET
         else:
-            source_display_name = self.source_display_name
+            source_display_name = self._source_display_name
 
         contact_emails: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.contact_emails, Unset):
+        if isinstance(self._contact_emails, Unset):
             contact_emails = UNSET
-        elif isinstance(self.contact_emails, list):
+        elif isinstance(self._contact_emails, list):
             contact_emails = []
-            for contact_emails_type_0_item_data in self.contact_emails:
+            for contact_emails_type_0_item_data in self._contact_emails:
                 contact_emails_type_0_item: dict[str, Any] | None
                 if isinstance(contact_emails_type_0_item_data, ContactEmail):
                     contact_emails_type_0_item = contact_emails_type_0_item_data.to_dict()
@@ -439,20 +1271,20 @@ class Contact:
                 contact_emails.append(contact_emails_type_0_item)
 
         else:
-            contact_emails = self.contact_emails
+            contact_emails = self._contact_emails
 
         time_zone: None | str | Unset
-        if isinstance(self.time_zone, Unset):
+        if isinstance(self._time_zone, Unset):
             time_zone = UNSET
         else:
-            time_zone = self.time_zone
+            time_zone = self._time_zone
 
         phone_numbers: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.phone_numbers, Unset):
+        if isinstance(self._phone_numbers, Unset):
             phone_numbers = UNSET
-        elif isinstance(self.phone_numbers, list):
+        elif isinstance(self._phone_numbers, list):
             phone_numbers = []
-            for phone_numbers_type_0_item_data in self.phone_numbers:
+            for phone_numbers_type_0_item_data in self._phone_numbers:
                 phone_numbers_type_0_item: dict[str, Any] | None
                 if isinstance(phone_numbers_type_0_item_data, PhoneNumber):
                     phone_numbers_type_0_item = phone_numbers_type_0_item_data.to_dict()
@@ -461,21 +1293,21 @@ class Contact:
                 phone_numbers.append(phone_numbers_type_0_item)
 
         else:
-            phone_numbers = self.phone_numbers
+            phone_numbers = self._phone_numbers
 
-        account_phone_note = self.account_phone_note
+        account_phone_note = self._account_phone_note
 
         free_domain: bool | None | Unset
-        if isinstance(self.free_domain, Unset):
+        if isinstance(self._free_domain, Unset):
             free_domain = UNSET
         else:
-            free_domain = self.free_domain
+            free_domain = self._free_domain
 
         is_likely_to_engage: bool | None | Unset
-        if isinstance(self.is_likely_to_engage, Unset):
+        if isinstance(self._is_likely_to_engage, Unset):
             is_likely_to_engage = UNSET
         else:
-            is_likely_to_engage = self.is_likely_to_engage
+            is_likely_to_engage = self._is_likely_to_engage
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

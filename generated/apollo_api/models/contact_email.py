@@ -7,77 +7,197 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ContactEmail")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ContactEmail:
     """An email address stored on a contact."""
 
-    email: None | str | Unset = UNSET
-    """ Email address. """
-    email_md5: None | str | Unset = UNSET
-    """ MD5 hash of the address. """
-    email_sha256: None | str | Unset = UNSET
-    """ SHA-256 hash of the address. """
-    email_status: None | str | Unset = UNSET
-    """ Deliverability status of the address. """
-    email_source: Any | Unset = UNSET
-    extrapolated_email_confidence: Any | Unset = UNSET
-    position: int | None | Unset = UNSET
-    """ Order of the address on the contact, from 0. """
-    email_from_customer: bool | None | Unset = UNSET
-    free_domain: bool | None | Unset = UNSET
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _email_md5: None | str | Unset = _attrs_field(default=UNSET, alias="email_md5")
+    _email_sha256: None | str | Unset = _attrs_field(default=UNSET, alias="email_sha256")
+    _email_status: None | str | Unset = _attrs_field(default=UNSET, alias="email_status")
+    _email_source: Any | Unset = _attrs_field(default=UNSET, alias="email_source")
+    _extrapolated_email_confidence: Any | Unset = _attrs_field(default=UNSET, alias="extrapolated_email_confidence")
+    _position: int | None | Unset = _attrs_field(default=UNSET, alias="position")
+    _email_from_customer: bool | None | Unset = _attrs_field(default=UNSET, alias="email_from_customer")
+    _free_domain: bool | None | Unset = _attrs_field(default=UNSET, alias="free_domain")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def email(self) -> None | str:
+        """Email address."""
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def email_md5(self) -> None | str:
+        """MD5 hash of the address."""
+        value = self._email_md5
+        return None if isinstance(value, Unset) else value
+
+    @email_md5.setter
+    def email_md5(self, value: None | str) -> None:
+        self._email_md5 = value
+
+    @email_md5.deleter
+    def email_md5(self) -> None:
+        self._email_md5 = UNSET
+
+    @property
+    def email_sha256(self) -> None | str:
+        """SHA-256 hash of the address."""
+        value = self._email_sha256
+        return None if isinstance(value, Unset) else value
+
+    @email_sha256.setter
+    def email_sha256(self, value: None | str) -> None:
+        self._email_sha256 = value
+
+    @email_sha256.deleter
+    def email_sha256(self) -> None:
+        self._email_sha256 = UNSET
+
+    @property
+    def email_status(self) -> None | str:
+        """Deliverability status of the address."""
+        value = self._email_status
+        return None if isinstance(value, Unset) else value
+
+    @email_status.setter
+    def email_status(self, value: None | str) -> None:
+        self._email_status = value
+
+    @email_status.deleter
+    def email_status(self) -> None:
+        self._email_status = UNSET
+
+    @property
+    def email_source(self) -> Any | None:
+        value = self._email_source
+        return None if isinstance(value, Unset) else value
+
+    @email_source.setter
+    def email_source(self, value: Any) -> None:
+        self._email_source = value
+
+    @email_source.deleter
+    def email_source(self) -> None:
+        self._email_source = UNSET
+
+    @property
+    def extrapolated_email_confidence(self) -> Any | None:
+        value = self._extrapolated_email_confidence
+        return None if isinstance(value, Unset) else value
+
+    @extrapolated_email_confidence.setter
+    def extrapolated_email_confidence(self, value: Any) -> None:
+        self._extrapolated_email_confidence = value
+
+    @extrapolated_email_confidence.deleter
+    def extrapolated_email_confidence(self) -> None:
+        self._extrapolated_email_confidence = UNSET
+
+    @property
+    def position(self) -> int | None:
+        """Order of the address on the contact, from 0."""
+        value = self._position
+        return None if isinstance(value, Unset) else value
+
+    @position.setter
+    def position(self, value: int | None) -> None:
+        self._position = value
+
+    @position.deleter
+    def position(self) -> None:
+        self._position = UNSET
+
+    @property
+    def email_from_customer(self) -> bool | None:
+        value = self._email_from_customer
+        return None if isinstance(value, Unset) else value
+
+    @email_from_customer.setter
+    def email_from_customer(self, value: bool | None) -> None:
+        self._email_from_customer = value
+
+    @email_from_customer.deleter
+    def email_from_customer(self) -> None:
+        self._email_from_customer = UNSET
+
+    @property
+    def free_domain(self) -> bool | None:
+        value = self._free_domain
+        return None if isinstance(value, Unset) else value
+
+    @free_domain.setter
+    def free_domain(self, value: bool | None) -> None:
+        self._free_domain = value
+
+    @free_domain.deleter
+    def free_domain(self) -> None:
+        self._free_domain = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("email",))
 
     def to_dict(self) -> dict[str, Any]:
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         email_md5: None | str | Unset
-        if isinstance(self.email_md5, Unset):
+        if isinstance(self._email_md5, Unset):
             email_md5 = UNSET
         else:
-            email_md5 = self.email_md5
+            email_md5 = self._email_md5
 
         email_sha256: None | str | Unset
-        if isinstance(self.email_sha256, Unset):
+        if isinstance(self._email_sha256, Unset):
             email_sha256 = UNSET
         else:
-            email_sha256 = self.email_sha256
+            email_sha256 = self._email_sha256
 
         email_status: None | str | Unset
-        if isinstance(self.email_status, Unset):
+        if isinstance(self._email_status, Unset):
             email_status = UNSET
         else:
-            email_status = self.email_status
+            email_status = self._email_status
 
-        email_source = self.email_source
+        email_source = self._email_source
 
-        extrapolated_email_confidence = self.extrapolated_email_confidence
+        extrapolated_email_confidence = self._extrapolated_email_confidence
 
         position: int | None | Unset
-        if isinstance(self.position, Unset):
+        if isinstance(self._position, Unset):
             position = UNSET
         else:
-            position = self.position
+            position = self._position
 
         email_from_customer: bool | None | Unset
-        if isinstance(self.email_from_customer, Unset):
+        if isinstance(self._email_from_customer, Unset):
             email_from_customer = UNSET
         else:
-            email_from_customer = self.email_from_customer
+            email_from_customer = self._email_from_customer
 
         free_domain: bool | None | Unset
-        if isinstance(self.free_domain, Unset):
+        if isinstance(self._free_domain, Unset):
             free_domain = UNSET
         else:
-            free_domain = self.free_domain
+            free_domain = self._free_domain
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

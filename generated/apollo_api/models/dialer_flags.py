@@ -7,49 +7,104 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="DialerFlags")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class DialerFlags:
     """Calling restrictions that apply to a phone number."""
 
-    country_name: None | str | Unset = UNSET
-    """ Country of the number. """
-    country_enabled: bool | None | Unset = UNSET
-    """ Whether calls to this country are enabled. """
-    high_risk_calling_enabled: bool | None | Unset = UNSET
-    """ Whether calls to high-risk numbers are enabled. """
-    potential_high_risk_number: bool | None | Unset = UNSET
-    """ Whether the number may be a high-risk one. """
+    _country_name: None | str | Unset = _attrs_field(default=UNSET, alias="country_name")
+    _country_enabled: bool | None | Unset = _attrs_field(default=UNSET, alias="country_enabled")
+    _high_risk_calling_enabled: bool | None | Unset = _attrs_field(default=UNSET, alias="high_risk_calling_enabled")
+    _potential_high_risk_number: bool | None | Unset = _attrs_field(default=UNSET, alias="potential_high_risk_number")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def country_name(self) -> None | str:
+        """Country of the number."""
+        value = self._country_name
+        return None if isinstance(value, Unset) else value
+
+    @country_name.setter
+    def country_name(self, value: None | str) -> None:
+        self._country_name = value
+
+    @country_name.deleter
+    def country_name(self) -> None:
+        self._country_name = UNSET
+
+    @property
+    def country_enabled(self) -> bool | None:
+        """Whether calls to this country are enabled."""
+        value = self._country_enabled
+        return None if isinstance(value, Unset) else value
+
+    @country_enabled.setter
+    def country_enabled(self, value: bool | None) -> None:
+        self._country_enabled = value
+
+    @country_enabled.deleter
+    def country_enabled(self) -> None:
+        self._country_enabled = UNSET
+
+    @property
+    def high_risk_calling_enabled(self) -> bool | None:
+        """Whether calls to high-risk numbers are enabled."""
+        value = self._high_risk_calling_enabled
+        return None if isinstance(value, Unset) else value
+
+    @high_risk_calling_enabled.setter
+    def high_risk_calling_enabled(self, value: bool | None) -> None:
+        self._high_risk_calling_enabled = value
+
+    @high_risk_calling_enabled.deleter
+    def high_risk_calling_enabled(self) -> None:
+        self._high_risk_calling_enabled = UNSET
+
+    @property
+    def potential_high_risk_number(self) -> bool | None:
+        """Whether the number may be a high-risk one."""
+        value = self._potential_high_risk_number
+        return None if isinstance(value, Unset) else value
+
+    @potential_high_risk_number.setter
+    def potential_high_risk_number(self, value: bool | None) -> None:
+        self._potential_high_risk_number = value
+
+    @potential_high_risk_number.deleter
+    def potential_high_risk_number(self) -> None:
+        self._potential_high_risk_number = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         country_name: None | str | Unset
-        if isinstance(self.country_name, Unset):
+        if isinstance(self._country_name, Unset):
             country_name = UNSET
         else:
-            country_name = self.country_name
+            country_name = self._country_name
 
         country_enabled: bool | None | Unset
-        if isinstance(self.country_enabled, Unset):
+        if isinstance(self._country_enabled, Unset):
             country_enabled = UNSET
         else:
-            country_enabled = self.country_enabled
+            country_enabled = self._country_enabled
 
         high_risk_calling_enabled: bool | None | Unset
-        if isinstance(self.high_risk_calling_enabled, Unset):
+        if isinstance(self._high_risk_calling_enabled, Unset):
             high_risk_calling_enabled = UNSET
         else:
-            high_risk_calling_enabled = self.high_risk_calling_enabled
+            high_risk_calling_enabled = self._high_risk_calling_enabled
 
         potential_high_risk_number: bool | None | Unset
-        if isinstance(self.potential_high_risk_number, Unset):
+        if isinstance(self._potential_high_risk_number, Unset):
             potential_high_risk_number = UNSET
         else:
-            potential_high_risk_number = self.potential_high_risk_number
+            potential_high_risk_number = self._potential_high_risk_number
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -8,136 +8,373 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="EmploymentHistory")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class EmploymentHistory:
     """One position in a person's career."""
 
-    field_id: None | str | Unset = UNSET
-    """ Identifier of the entry (the same value as id). """
-    created_at: datetime.datetime | None | str | Unset = UNSET
-    current: bool | None | Unset = UNSET
-    """ True for a position held now. """
-    degree: Any | Unset = UNSET
-    description: Any | Unset = UNSET
-    emails: Any | Unset = UNSET
-    end_date: datetime.date | None | str | Unset = UNSET
-    """ Last day of the position (YYYY-MM-DD); absent for a current position. """
-    grade_level: Any | Unset = UNSET
-    kind: Any | Unset = UNSET
-    major: Any | Unset = UNSET
-    organization_id: None | str | Unset = UNSET
-    """ Identifier of the employer, when Apollo knows it. """
-    organization_name: None | str | Unset = UNSET
-    """ Name of the employer. """
-    raw_address: None | str | Unset = UNSET
-    start_date: datetime.date | None | str | Unset = UNSET
-    """ First day of the position (YYYY-MM-DD). """
-    title: None | str | Unset = UNSET
-    """ Job title held. """
-    updated_at: datetime.datetime | None | str | Unset = UNSET
-    id: None | str | Unset = UNSET
-    """ Identifier of the entry. """
-    key: None | str | Unset = UNSET
-    """ Identifier of the entry (the same value as id). """
+    _field_id: None | str | Unset = _attrs_field(default=UNSET, alias="field_id")
+    _created_at: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="created_at")
+    _current: bool | None | Unset = _attrs_field(default=UNSET, alias="current")
+    _degree: Any | Unset = _attrs_field(default=UNSET, alias="degree")
+    _description: Any | Unset = _attrs_field(default=UNSET, alias="description")
+    _emails: Any | Unset = _attrs_field(default=UNSET, alias="emails")
+    _end_date: datetime.date | None | str | Unset = _attrs_field(default=UNSET, alias="end_date")
+    _grade_level: Any | Unset = _attrs_field(default=UNSET, alias="grade_level")
+    _kind: Any | Unset = _attrs_field(default=UNSET, alias="kind")
+    _major: Any | Unset = _attrs_field(default=UNSET, alias="major")
+    _organization_id: None | str | Unset = _attrs_field(default=UNSET, alias="organization_id")
+    _organization_name: None | str | Unset = _attrs_field(default=UNSET, alias="organization_name")
+    _raw_address: None | str | Unset = _attrs_field(default=UNSET, alias="raw_address")
+    _start_date: datetime.date | None | str | Unset = _attrs_field(default=UNSET, alias="start_date")
+    _title: None | str | Unset = _attrs_field(default=UNSET, alias="title")
+    _updated_at: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="updated_at")
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _key: None | str | Unset = _attrs_field(default=UNSET, alias="key")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def field_id(self) -> None | str:
+        """Identifier of the entry (the same value as id)."""
+        value = self._field_id
+        return None if isinstance(value, Unset) else value
+
+    @field_id.setter
+    def field_id(self, value: None | str) -> None:
+        self._field_id = value
+
+    @field_id.deleter
+    def field_id(self) -> None:
+        self._field_id = UNSET
+
+    @property
+    def created_at(self) -> datetime.datetime | None | str:
+        value = self._created_at
+        return None if isinstance(value, Unset) else value
+
+    @created_at.setter
+    def created_at(self, value: datetime.datetime | None | str) -> None:
+        self._created_at = value
+
+    @created_at.deleter
+    def created_at(self) -> None:
+        self._created_at = UNSET
+
+    @property
+    def current(self) -> bool | None:
+        """True for a position held now."""
+        value = self._current
+        return None if isinstance(value, Unset) else value
+
+    @current.setter
+    def current(self, value: bool | None) -> None:
+        self._current = value
+
+    @current.deleter
+    def current(self) -> None:
+        self._current = UNSET
+
+    @property
+    def degree(self) -> Any | None:
+        value = self._degree
+        return None if isinstance(value, Unset) else value
+
+    @degree.setter
+    def degree(self, value: Any) -> None:
+        self._degree = value
+
+    @degree.deleter
+    def degree(self) -> None:
+        self._degree = UNSET
+
+    @property
+    def description(self) -> Any | None:
+        value = self._description
+        return None if isinstance(value, Unset) else value
+
+    @description.setter
+    def description(self, value: Any) -> None:
+        self._description = value
+
+    @description.deleter
+    def description(self) -> None:
+        self._description = UNSET
+
+    @property
+    def emails(self) -> Any | None:
+        value = self._emails
+        return None if isinstance(value, Unset) else value
+
+    @emails.setter
+    def emails(self, value: Any) -> None:
+        self._emails = value
+
+    @emails.deleter
+    def emails(self) -> None:
+        self._emails = UNSET
+
+    @property
+    def end_date(self) -> datetime.date | None | str:
+        """Last day of the position (YYYY-MM-DD); absent for a current position."""
+        value = self._end_date
+        return None if isinstance(value, Unset) else value
+
+    @end_date.setter
+    def end_date(self, value: datetime.date | None | str) -> None:
+        self._end_date = value
+
+    @end_date.deleter
+    def end_date(self) -> None:
+        self._end_date = UNSET
+
+    @property
+    def grade_level(self) -> Any | None:
+        value = self._grade_level
+        return None if isinstance(value, Unset) else value
+
+    @grade_level.setter
+    def grade_level(self, value: Any) -> None:
+        self._grade_level = value
+
+    @grade_level.deleter
+    def grade_level(self) -> None:
+        self._grade_level = UNSET
+
+    @property
+    def kind(self) -> Any | None:
+        value = self._kind
+        return None if isinstance(value, Unset) else value
+
+    @kind.setter
+    def kind(self, value: Any) -> None:
+        self._kind = value
+
+    @kind.deleter
+    def kind(self) -> None:
+        self._kind = UNSET
+
+    @property
+    def major(self) -> Any | None:
+        value = self._major
+        return None if isinstance(value, Unset) else value
+
+    @major.setter
+    def major(self, value: Any) -> None:
+        self._major = value
+
+    @major.deleter
+    def major(self) -> None:
+        self._major = UNSET
+
+    @property
+    def organization_id(self) -> None | str:
+        """Identifier of the employer, when Apollo knows it."""
+        value = self._organization_id
+        return None if isinstance(value, Unset) else value
+
+    @organization_id.setter
+    def organization_id(self, value: None | str) -> None:
+        self._organization_id = value
+
+    @organization_id.deleter
+    def organization_id(self) -> None:
+        self._organization_id = UNSET
+
+    @property
+    def organization_name(self) -> None | str:
+        """Name of the employer."""
+        value = self._organization_name
+        return None if isinstance(value, Unset) else value
+
+    @organization_name.setter
+    def organization_name(self, value: None | str) -> None:
+        self._organization_name = value
+
+    @organization_name.deleter
+    def organization_name(self) -> None:
+        self._organization_name = UNSET
+
+    @property
+    def raw_address(self) -> None | str:
+        value = self._raw_address
+        return None if isinstance(value, Unset) else value
+
+    @raw_address.setter
+    def raw_address(self, value: None | str) -> None:
+        self._raw_address = value
+
+    @raw_address.deleter
+    def raw_address(self) -> None:
+        self._raw_address = UNSET
+
+    @property
+    def start_date(self) -> datetime.date | None | str:
+        """First day of the position (YYYY-MM-DD)."""
+        value = self._start_date
+        return None if isinstance(value, Unset) else value
+
+    @start_date.setter
+    def start_date(self, value: datetime.date | None | str) -> None:
+        self._start_date = value
+
+    @start_date.deleter
+    def start_date(self) -> None:
+        self._start_date = UNSET
+
+    @property
+    def title(self) -> None | str:
+        """Job title held."""
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: None | str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    @property
+    def updated_at(self) -> datetime.datetime | None | str:
+        value = self._updated_at
+        return None if isinstance(value, Unset) else value
+
+    @updated_at.setter
+    def updated_at(self, value: datetime.datetime | None | str) -> None:
+        self._updated_at = value
+
+    @updated_at.deleter
+    def updated_at(self) -> None:
+        self._updated_at = UNSET
+
+    @property
+    def id(self) -> None | str:
+        """Identifier of the entry."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def key(self) -> None | str:
+        """Identifier of the entry (the same value as id)."""
+        value = self._key
+        return None if isinstance(value, Unset) else value
+
+    @key.setter
+    def key(self, value: None | str) -> None:
+        self._key = value
+
+    @key.deleter
+    def key(self) -> None:
+        self._key = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "title"))
 
     def to_dict(self) -> dict[str, Any]:
         field_id: None | str | Unset
-        if isinstance(self.field_id, Unset):
+        if isinstance(self._field_id, Unset):
             field_id = UNSET
         else:
-            field_id = self.field_id
+            field_id = self._field_id
 
         created_at: None | str | Unset
-        if isinstance(self.created_at, Unset):
+        if isinstance(self._created_at, Unset):
             created_at = UNSET
-        elif isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
+        elif isinstance(self._created_at, datetime.datetime):
+            created_at = self._created_at.isoformat()
         else:
-            created_at = self.created_at
+            created_at = self._created_at
 
         current: bool | None | Unset
-        if isinstance(self.current, Unset):
+        if isinstance(self._current, Unset):
             current = UNSET
         else:
-            current = self.current
+            current = self._current
 
-        degree = self.degree
+        degree = self._degree
 
-        description = self.description
+        description = self._description
 
-        emails = self.emails
+        emails = self._emails
 
         end_date: None | str | Unset
-        if isinstance(self.end_date, Unset):
+        if isinstance(self._end_date, Unset):
             end_date = UNSET
-        elif isinstance(self.end_date, datetime.date):
-            end_date = self.end_date.isoformat()
+        elif isinstance(self._end_date, datetime.date):
+            end_date = self._end_date.isoformat()
         else:
-            end_date = self.end_date
+            end_date = self._end_date
 
-        grade_level = self.grade_level
+        grade_level = self._grade_level
 
-        kind = self.kind
+        kind = self._kind
 
-        major = self.major
+        major = self._major
 
         organization_id: None | str | Unset
-        if isinstance(self.organization_id, Unset):
+        if isinstance(self._organization_id, Unset):
             organization_id = UNSET
         else:
-            organization_id = self.organization_id
+            organization_id = self._organization_id
 
         organization_name: None | str | Unset
-        if isinstance(self.organization_name, Unset):
+        if isinstance(self._organization_name, Unset):
             organization_name = UNSET
         else:
-            organization_name = self.organization_name
+            organization_name = self._organization_name
 
         raw_address: None | str | Unset
-        if isinstance(self.raw_address, Unset):
+        if isinstance(self._raw_address, Unset):
             raw_address = UNSET
         else:
-            raw_address = self.raw_address
+            raw_address = self._raw_address
 
         start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
+        if isinstance(self._start_date, Unset):
             start_date = UNSET
-        elif isinstance(self.start_date, datetime.date):
-            start_date = self.start_date.isoformat()
+        elif isinstance(self._start_date, datetime.date):
+            start_date = self._start_date.isoformat()
         else:
-            start_date = self.start_date
+            start_date = self._start_date
 
         title: None | str | Unset
-        if isinstance(self.title, Unset):
+        if isinstance(self._title, Unset):
             title = UNSET
         else:
-            title = self.title
+            title = self._title
 
         updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
+        if isinstance(self._updated_at, Unset):
             updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
+        elif isinstance(self._updated_at, datetime.datetime):
+            updated_at = self._updated_at.isoformat()
         else:
-            updated_at = self.updated_at
+            updated_at = self._updated_at
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         key: None | str | Unset
-        if isinstance(self.key, Unset):
+        if isinstance(self._key, Unset):
             key = UNSET
         else:
-            key = self.key
+            key = self._key
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,33 +7,62 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ErrorResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ErrorResponse:
     """Error body. Unprocessable requests carry error, rate-limited ones message; other members may appear."""
 
-    error: None | str | Unset = UNSET
-    """ What was wrong with the request. """
-    message: None | str | Unset = UNSET
-    """ What went wrong (the member a 429 body uses). """
+    _error: None | str | Unset = _attrs_field(default=UNSET, alias="error")
+    _message: None | str | Unset = _attrs_field(default=UNSET, alias="message")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def error(self) -> None | str:
+        """What was wrong with the request."""
+        value = self._error
+        return None if isinstance(value, Unset) else value
+
+    @error.setter
+    def error(self, value: None | str) -> None:
+        self._error = value
+
+    @error.deleter
+    def error(self) -> None:
+        self._error = UNSET
+
+    @property
+    def message(self) -> None | str:
+        """What went wrong (the member a 429 body uses)."""
+        value = self._message
+        return None if isinstance(value, Unset) else value
+
+    @message.setter
+    def message(self, value: None | str) -> None:
+        self._message = value
+
+    @message.deleter
+    def message(self) -> None:
+        self._message = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         error: None | str | Unset
-        if isinstance(self.error, Unset):
+        if isinstance(self._error, Unset):
             error = UNSET
         else:
-            error = self.error
+            error = self._error
 
         message: None | str | Unset
-        if isinstance(self.message, Unset):
+        if isinstance(self._message, Unset):
             message = UNSET
         else:
-            message = self.message
+            message = self._message
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

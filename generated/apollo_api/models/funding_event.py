@@ -8,75 +8,169 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="FundingEvent")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class FundingEvent:
     """One funding round of an organization."""
 
-    id: None | str | Unset = UNSET
-    """ Identifier of the funding event. """
-    date: datetime.datetime | None | str | Unset = UNSET
-    """ Date of the round. """
-    news_url: None | str | Unset = UNSET
-    """ Link to news coverage of the round. """
-    type_: None | str | Unset = UNSET
-    """ Kind of round (Series A, Other, ...). """
-    investors: None | str | Unset = UNSET
-    """ Investors in the round, comma-separated. """
-    amount: None | str | Unset = UNSET
-    """ Amount raised, abbreviated for display (e.g. 100M). """
-    currency: None | str | Unset = UNSET
-    """ Currency symbol of the amount. """
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _date: datetime.datetime | None | str | Unset = _attrs_field(default=UNSET, alias="date")
+    _news_url: None | str | Unset = _attrs_field(default=UNSET, alias="news_url")
+    _type_: None | str | Unset = _attrs_field(default=UNSET, alias="type_")
+    _investors: None | str | Unset = _attrs_field(default=UNSET, alias="investors")
+    _amount: None | str | Unset = _attrs_field(default=UNSET, alias="amount")
+    _currency: None | str | Unset = _attrs_field(default=UNSET, alias="currency")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        """Identifier of the funding event."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def date(self) -> datetime.datetime | None | str:
+        """Date of the round."""
+        value = self._date
+        return None if isinstance(value, Unset) else value
+
+    @date.setter
+    def date(self, value: datetime.datetime | None | str) -> None:
+        self._date = value
+
+    @date.deleter
+    def date(self) -> None:
+        self._date = UNSET
+
+    @property
+    def news_url(self) -> None | str:
+        """Link to news coverage of the round."""
+        value = self._news_url
+        return None if isinstance(value, Unset) else value
+
+    @news_url.setter
+    def news_url(self, value: None | str) -> None:
+        self._news_url = value
+
+    @news_url.deleter
+    def news_url(self) -> None:
+        self._news_url = UNSET
+
+    @property
+    def type_(self) -> None | str:
+        """Kind of round (Series A, Other, ...)."""
+        value = self._type_
+        return None if isinstance(value, Unset) else value
+
+    @type_.setter
+    def type_(self, value: None | str) -> None:
+        self._type_ = value
+
+    @type_.deleter
+    def type_(self) -> None:
+        self._type_ = UNSET
+
+    @property
+    def investors(self) -> None | str:
+        """Investors in the round, comma-separated."""
+        value = self._investors
+        return None if isinstance(value, Unset) else value
+
+    @investors.setter
+    def investors(self, value: None | str) -> None:
+        self._investors = value
+
+    @investors.deleter
+    def investors(self) -> None:
+        self._investors = UNSET
+
+    @property
+    def amount(self) -> None | str:
+        """Amount raised, abbreviated for display (e.g. 100M)."""
+        value = self._amount
+        return None if isinstance(value, Unset) else value
+
+    @amount.setter
+    def amount(self, value: None | str) -> None:
+        self._amount = value
+
+    @amount.deleter
+    def amount(self) -> None:
+        self._amount = UNSET
+
+    @property
+    def currency(self) -> None | str:
+        """Currency symbol of the amount."""
+        value = self._currency
+        return None if isinstance(value, Unset) else value
+
+    @currency.setter
+    def currency(self, value: None | str) -> None:
+        self._currency = value
+
+    @currency.deleter
+    def currency(self) -> None:
+        self._currency = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id",))
 
     def to_dict(self) -> dict[str, Any]:
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         date: None | str | Unset
-        if isinstance(self.date, Unset):
+        if isinstance(self._date, Unset):
             date = UNSET
-        elif isinstance(self.date, datetime.datetime):
-            date = self.date.isoformat()
+        elif isinstance(self._date, datetime.datetime):
+            date = self._date.isoformat()
         else:
-            date = self.date
+            date = self._date
 
         news_url: None | str | Unset
-        if isinstance(self.news_url, Unset):
+        if isinstance(self._news_url, Unset):
             news_url = UNSET
         else:
-            news_url = self.news_url
+            news_url = self._news_url
 
         type_: None | str | Unset
-        if isinstance(self.type_, Unset):
+        if isinstance(self._type_, Unset):
             type_ = UNSET
         else:
-            type_ = self.type_
+            type_ = self._type_
 
         investors: None | str | Unset
-        if isinstance(self.investors, Unset):
+        if isinstance(self._investors, Unset):
             investors = UNSET
         else:
-            investors = self.investors
+            investors = self._investors
 
         amount: None | str | Unset
-        if isinstance(self.amount, Unset):
+        if isinstance(self._amount, Unset):
             amount = UNSET
         else:
-            amount = self.amount
+            amount = self._amount
 
         currency: None | str | Unset
-        if isinstance(self.currency, Unset):
+        if isinstance(self._currency, Unset):
             currency = UNSET
         else:
-            currency = self.currency
+            currency = self._currency
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.person import Person
@@ -16,24 +16,40 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="MatchResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class MatchResponse:
     """The answer to a single-person enrichment."""
 
-    person: None | Person | Unset = UNSET
-    """ The enriched person; null when nobody matched the given details. """
+    _person: None | Person | Unset = _attrs_field(default=UNSET, alias="person")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def person(self) -> None | Person:
+        """The enriched person; null when nobody matched the given details."""
+        value = self._person
+        return None if isinstance(value, Unset) else value
+
+    @person.setter
+    def person(self, value: None | Person) -> None:
+        self._person = value
+
+    @person.deleter
+    def person(self) -> None:
+        self._person = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.person import Person  # noqa: PLC0415
 
         person: dict[str, Any] | None | Unset
-        if isinstance(self.person, Unset):
+        if isinstance(self._person, Unset):
             person = UNSET
-        elif isinstance(self.person, Person):
-            person = self.person.to_dict()
+        elif isinstance(self._person, Person):
+            person = self._person.to_dict()
         else:
-            person = self.person
+            person = self._person
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

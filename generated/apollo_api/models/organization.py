@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.funding_event import FundingEvent
@@ -20,106 +20,795 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Organization")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Organization:
     """A company from Apollo's database."""
 
-    id: None | str | Unset = UNSET
-    """ Apollo's identifier for the organization. """
-    name: None | str | Unset = UNSET
-    """ Organization name. """
-    website_url: None | str | Unset = UNSET
-    """ Website URL. """
-    blog_url: None | str | Unset = UNSET
-    """ Blog URL. """
-    angellist_url: None | str | Unset = UNSET
-    """ AngelList profile URL. """
-    linkedin_url: None | str | Unset = UNSET
-    """ LinkedIn company page URL. """
-    twitter_url: None | str | Unset = UNSET
-    """ Twitter/X profile URL. """
-    facebook_url: None | str | Unset = UNSET
-    """ Facebook page URL. """
-    primary_phone: None | OrganizationPrimaryPhone | Unset = UNSET
-    languages: list[Any] | None | Unset = UNSET
-    """ Languages associated with the organization. """
-    alexa_ranking: int | None | Unset = UNSET
-    """ Alexa traffic rank of the website. """
-    phone: Any | Unset = UNSET
-    linkedin_uid: None | str | Unset = UNSET
-    """ Numeric LinkedIn identifier of the company page, as a string. """
-    founded_year: int | None | Unset = UNSET
-    """ Year the organization was founded. """
-    publicly_traded_symbol: Any | Unset = UNSET
-    """ Stock ticker, for a listed company. """
-    publicly_traded_exchange: Any | Unset = UNSET
-    """ Stock exchange, for a listed company. """
-    logo_url: None | str | Unset = UNSET
-    """ Logo image URL. """
-    crunchbase_url: None | str | Unset = UNSET
-    """ Crunchbase profile URL. """
-    primary_domain: None | str | Unset = UNSET
-    """ Main web domain. """
-    industry: None | str | Unset = UNSET
-    """ Main industry. """
-    keywords: list[None | str] | None | Unset = UNSET
-    """ Keywords describing what the organization does. """
-    estimated_num_employees: int | None | Unset = UNSET
-    """ Estimated headcount. """
-    industries: list[None | str] | None | Unset = UNSET
-    """ Industries the organization is filed under. """
-    secondary_industries: list[Any] | None | Unset = UNSET
-    """ Further industries. """
-    snippets_loaded: bool | None | Unset = UNSET
-    industry_tag_id: None | str | Unset = UNSET
-    """ Identifier of the main industry's tag. """
-    industry_tag_hash: None | OrganizationIndustryTagHash | Unset = UNSET
-    retail_location_count: int | None | Unset = UNSET
-    raw_address: None | str | Unset = UNSET
-    """ Headquarters address as one line. """
-    street_address: None | str | Unset = UNSET
-    """ Street part of the headquarters address. """
-    city: None | str | Unset = UNSET
-    """ Headquarters city. """
-    state: None | str | Unset = UNSET
-    """ Headquarters state or region. """
-    postal_code: None | str | Unset = UNSET
-    """ Headquarters postal code. """
-    country: None | str | Unset = UNSET
-    """ Headquarters country. """
-    owned_by_organization_id: None | str | Unset = UNSET
-    """ Identifier of the parent organization, for a subsidiary. """
-    seo_description: None | str | Unset = UNSET
-    """ Description taken from the website's metadata. """
-    short_description: None | str | Unset = UNSET
-    """ Longer description of the organization. """
-    suborganizations: list[Any] | None | Unset = UNSET
-    """ Subsidiaries. """
-    num_suborganizations: int | None | Unset = UNSET
-    """ Number of subsidiaries. """
-    annual_revenue_printed: None | str | Unset = UNSET
-    """ Annual revenue, abbreviated for display (e.g. 100M). """
-    annual_revenue: int | None | Unset = UNSET
-    """ Annual revenue. """
-    total_funding: int | None | Unset = UNSET
-    """ Total funding raised. """
-    total_funding_printed: None | str | Unset = UNSET
-    """ Total funding, abbreviated for display. """
-    latest_funding_round_date: datetime.datetime | None | str | Unset = UNSET
-    """ Date of the latest funding round. """
-    latest_funding_stage: None | str | Unset = UNSET
-    """ Stage of the latest funding round (e.g. Series D). """
-    funding_events: list[FundingEvent | None] | None | Unset = UNSET
-    """ Funding rounds, the latest first. """
-    technology_names: list[None | str] | None | Unset = UNSET
-    """ Names of the technologies the organization uses. """
-    current_technologies: list[None | Technology] | None | Unset = UNSET
-    """ Technologies the organization uses, with their categories. """
-    org_chart_root_people_ids: list[None | str] | None | Unset = UNSET
-    org_chart_sector: None | str | Unset = UNSET
-    org_chart_removed: bool | None | Unset = UNSET
-    org_chart_show_department_filter: bool | None | Unset = UNSET
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _website_url: None | str | Unset = _attrs_field(default=UNSET, alias="website_url")
+    _blog_url: None | str | Unset = _attrs_field(default=UNSET, alias="blog_url")
+    _angellist_url: None | str | Unset = _attrs_field(default=UNSET, alias="angellist_url")
+    _linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
+    _twitter_url: None | str | Unset = _attrs_field(default=UNSET, alias="twitter_url")
+    _facebook_url: None | str | Unset = _attrs_field(default=UNSET, alias="facebook_url")
+    _primary_phone: None | OrganizationPrimaryPhone | Unset = _attrs_field(default=UNSET, alias="primary_phone")
+    _languages: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="languages")
+    _alexa_ranking: int | None | Unset = _attrs_field(default=UNSET, alias="alexa_ranking")
+    _phone: Any | Unset = _attrs_field(default=UNSET, alias="phone")
+    _linkedin_uid: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_uid")
+    _founded_year: int | None | Unset = _attrs_field(default=UNSET, alias="founded_year")
+    _publicly_traded_symbol: Any | Unset = _attrs_field(default=UNSET, alias="publicly_traded_symbol")
+    _publicly_traded_exchange: Any | Unset = _attrs_field(default=UNSET, alias="publicly_traded_exchange")
+    _logo_url: None | str | Unset = _attrs_field(default=UNSET, alias="logo_url")
+    _crunchbase_url: None | str | Unset = _attrs_field(default=UNSET, alias="crunchbase_url")
+    _primary_domain: None | str | Unset = _attrs_field(default=UNSET, alias="primary_domain")
+    _industry: None | str | Unset = _attrs_field(default=UNSET, alias="industry")
+    _keywords: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="keywords")
+    _estimated_num_employees: int | None | Unset = _attrs_field(default=UNSET, alias="estimated_num_employees")
+    _industries: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="industries")
+    _secondary_industries: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="secondary_industries")
+    _snippets_loaded: bool | None | Unset = _attrs_field(default=UNSET, alias="snippets_loaded")
+    _industry_tag_id: None | str | Unset = _attrs_field(default=UNSET, alias="industry_tag_id")
+    _industry_tag_hash: None | OrganizationIndustryTagHash | Unset = _attrs_field(
+        default=UNSET, alias="industry_tag_hash"
+    )
+    _retail_location_count: int | None | Unset = _attrs_field(default=UNSET, alias="retail_location_count")
+    _raw_address: None | str | Unset = _attrs_field(default=UNSET, alias="raw_address")
+    _street_address: None | str | Unset = _attrs_field(default=UNSET, alias="street_address")
+    _city: None | str | Unset = _attrs_field(default=UNSET, alias="city")
+    _state: None | str | Unset = _attrs_field(default=UNSET, alias="state")
+    _postal_code: None | str | Unset = _attrs_field(default=UNSET, alias="postal_code")
+    _country: None | str | Unset = _attrs_field(default=UNSET, alias="country")
+    _owned_by_organization_id: None | str | Unset = _attrs_field(default=UNSET, alias="owned_by_organization_id")
+    _seo_description: None | str | Unset = _attrs_field(default=UNSET, alias="seo_description")
+    _short_description: None | str | Unset = _attrs_field(default=UNSET, alias="short_description")
+    _suborganizations: list[Any] | None | Unset = _attrs_field(default=UNSET, alias="suborganizations")
+    _num_suborganizations: int | None | Unset = _attrs_field(default=UNSET, alias="num_suborganizations")
+    _annual_revenue_printed: None | str | Unset = _attrs_field(default=UNSET, alias="annual_revenue_printed")
+    _annual_revenue: int | None | Unset = _attrs_field(default=UNSET, alias="annual_revenue")
+    _total_funding: int | None | Unset = _attrs_field(default=UNSET, alias="total_funding")
+    _total_funding_printed: None | str | Unset = _attrs_field(default=UNSET, alias="total_funding_printed")
+    _latest_funding_round_date: datetime.datetime | None | str | Unset = _attrs_field(
+        default=UNSET, alias="latest_funding_round_date"
+    )
+    _latest_funding_stage: None | str | Unset = _attrs_field(default=UNSET, alias="latest_funding_stage")
+    _funding_events: list[FundingEvent | None] | None | Unset = _attrs_field(default=UNSET, alias="funding_events")
+    _technology_names: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="technology_names")
+    _current_technologies: list[None | Technology] | None | Unset = _attrs_field(
+        default=UNSET, alias="current_technologies"
+    )
+    _org_chart_root_people_ids: list[None | str] | None | Unset = _attrs_field(
+        default=UNSET, alias="org_chart_root_people_ids"
+    )
+    _org_chart_sector: None | str | Unset = _attrs_field(default=UNSET, alias="org_chart_sector")
+    _org_chart_removed: bool | None | Unset = _attrs_field(default=UNSET, alias="org_chart_removed")
+    _org_chart_show_department_filter: bool | None | Unset = _attrs_field(
+        default=UNSET, alias="org_chart_show_department_filter"
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        """Apollo's identifier for the organization."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def name(self) -> None | str:
+        """Organization name."""
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def website_url(self) -> None | str:
+        """Website URL."""
+        value = self._website_url
+        return None if isinstance(value, Unset) else value
+
+    @website_url.setter
+    def website_url(self, value: None | str) -> None:
+        self._website_url = value
+
+    @website_url.deleter
+    def website_url(self) -> None:
+        self._website_url = UNSET
+
+    @property
+    def blog_url(self) -> None | str:
+        """Blog URL."""
+        value = self._blog_url
+        return None if isinstance(value, Unset) else value
+
+    @blog_url.setter
+    def blog_url(self, value: None | str) -> None:
+        self._blog_url = value
+
+    @blog_url.deleter
+    def blog_url(self) -> None:
+        self._blog_url = UNSET
+
+    @property
+    def angellist_url(self) -> None | str:
+        """AngelList profile URL."""
+        value = self._angellist_url
+        return None if isinstance(value, Unset) else value
+
+    @angellist_url.setter
+    def angellist_url(self, value: None | str) -> None:
+        self._angellist_url = value
+
+    @angellist_url.deleter
+    def angellist_url(self) -> None:
+        self._angellist_url = UNSET
+
+    @property
+    def linkedin_url(self) -> None | str:
+        """LinkedIn company page URL."""
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: None | str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    @property
+    def twitter_url(self) -> None | str:
+        """Twitter/X profile URL."""
+        value = self._twitter_url
+        return None if isinstance(value, Unset) else value
+
+    @twitter_url.setter
+    def twitter_url(self, value: None | str) -> None:
+        self._twitter_url = value
+
+    @twitter_url.deleter
+    def twitter_url(self) -> None:
+        self._twitter_url = UNSET
+
+    @property
+    def facebook_url(self) -> None | str:
+        """Facebook page URL."""
+        value = self._facebook_url
+        return None if isinstance(value, Unset) else value
+
+    @facebook_url.setter
+    def facebook_url(self, value: None | str) -> None:
+        self._facebook_url = value
+
+    @facebook_url.deleter
+    def facebook_url(self) -> None:
+        self._facebook_url = UNSET
+
+    @property
+    def primary_phone(self) -> None | OrganizationPrimaryPhone:
+        value = self._primary_phone
+        return None if isinstance(value, Unset) else value
+
+    @primary_phone.setter
+    def primary_phone(self, value: None | OrganizationPrimaryPhone) -> None:
+        self._primary_phone = value
+
+    @primary_phone.deleter
+    def primary_phone(self) -> None:
+        self._primary_phone = UNSET
+
+    @property
+    def languages(self) -> list[Any] | None:
+        """Languages associated with the organization."""
+        value = self._languages
+        return None if isinstance(value, Unset) else value
+
+    @languages.setter
+    def languages(self, value: list[Any] | None) -> None:
+        self._languages = value
+
+    @languages.deleter
+    def languages(self) -> None:
+        self._languages = UNSET
+
+    @property
+    def alexa_ranking(self) -> int | None:
+        """Alexa traffic rank of the website."""
+        value = self._alexa_ranking
+        return None if isinstance(value, Unset) else value
+
+    @alexa_ranking.setter
+    def alexa_ranking(self, value: int | None) -> None:
+        self._alexa_ranking = value
+
+    @alexa_ranking.deleter
+    def alexa_ranking(self) -> None:
+        self._alexa_ranking = UNSET
+
+    @property
+    def phone(self) -> Any | None:
+        value = self._phone
+        return None if isinstance(value, Unset) else value
+
+    @phone.setter
+    def phone(self, value: Any) -> None:
+        self._phone = value
+
+    @phone.deleter
+    def phone(self) -> None:
+        self._phone = UNSET
+
+    @property
+    def linkedin_uid(self) -> None | str:
+        """Numeric LinkedIn identifier of the company page, as a string."""
+        value = self._linkedin_uid
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_uid.setter
+    def linkedin_uid(self, value: None | str) -> None:
+        self._linkedin_uid = value
+
+    @linkedin_uid.deleter
+    def linkedin_uid(self) -> None:
+        self._linkedin_uid = UNSET
+
+    @property
+    def founded_year(self) -> int | None:
+        """Year the organization was founded."""
+        value = self._founded_year
+        return None if isinstance(value, Unset) else value
+
+    @founded_year.setter
+    def founded_year(self, value: int | None) -> None:
+        self._founded_year = value
+
+    @founded_year.deleter
+    def founded_year(self) -> None:
+        self._founded_year = UNSET
+
+    @property
+    def publicly_traded_symbol(self) -> Any | None:
+        """Stock ticker, for a listed company."""
+        value = self._publicly_traded_symbol
+        return None if isinstance(value, Unset) else value
+
+    @publicly_traded_symbol.setter
+    def publicly_traded_symbol(self, value: Any) -> None:
+        self._publicly_traded_symbol = value
+
+    @publicly_traded_symbol.deleter
+    def publicly_traded_symbol(self) -> None:
+        self._publicly_traded_symbol = UNSET
+
+    @property
+    def publicly_traded_exchange(self) -> Any | None:
+        """Stock exchange, for a listed company."""
+        value = self._publicly_traded_exchange
+        return None if isinstance(value, Unset) else value
+
+    @publicly_traded_exchange.setter
+    def publicly_traded_exchange(self, value: Any) -> None:
+        self._publicly_traded_exchange = value
+
+    @publicly_traded_exchange.deleter
+    def publicly_traded_exchange(self) -> None:
+        self._publicly_traded_exchange = UNSET
+
+    @property
+    def logo_url(self) -> None | str:
+        """Logo image URL."""
+        value = self._logo_url
+        return None if isinstance(value, Unset) else value
+
+    @logo_url.setter
+    def logo_url(self, value: None | str) -> None:
+        self._logo_url = value
+
+    @logo_url.deleter
+    def logo_url(self) -> None:
+        self._logo_url = UNSET
+
+    @property
+    def crunchbase_url(self) -> None | str:
+        """Crunchbase profile URL."""
+        value = self._crunchbase_url
+        return None if isinstance(value, Unset) else value
+
+    @crunchbase_url.setter
+    def crunchbase_url(self, value: None | str) -> None:
+        self._crunchbase_url = value
+
+    @crunchbase_url.deleter
+    def crunchbase_url(self) -> None:
+        self._crunchbase_url = UNSET
+
+    @property
+    def primary_domain(self) -> None | str:
+        """Main web domain."""
+        value = self._primary_domain
+        return None if isinstance(value, Unset) else value
+
+    @primary_domain.setter
+    def primary_domain(self, value: None | str) -> None:
+        self._primary_domain = value
+
+    @primary_domain.deleter
+    def primary_domain(self) -> None:
+        self._primary_domain = UNSET
+
+    @property
+    def industry(self) -> None | str:
+        """Main industry."""
+        value = self._industry
+        return None if isinstance(value, Unset) else value
+
+    @industry.setter
+    def industry(self, value: None | str) -> None:
+        self._industry = value
+
+    @industry.deleter
+    def industry(self) -> None:
+        self._industry = UNSET
+
+    @property
+    def keywords(self) -> list[None | str] | None:
+        """Keywords describing what the organization does."""
+        value = self._keywords
+        return None if isinstance(value, Unset) else value
+
+    @keywords.setter
+    def keywords(self, value: list[None | str] | None) -> None:
+        self._keywords = value
+
+    @keywords.deleter
+    def keywords(self) -> None:
+        self._keywords = UNSET
+
+    @property
+    def estimated_num_employees(self) -> int | None:
+        """Estimated headcount."""
+        value = self._estimated_num_employees
+        return None if isinstance(value, Unset) else value
+
+    @estimated_num_employees.setter
+    def estimated_num_employees(self, value: int | None) -> None:
+        self._estimated_num_employees = value
+
+    @estimated_num_employees.deleter
+    def estimated_num_employees(self) -> None:
+        self._estimated_num_employees = UNSET
+
+    @property
+    def industries(self) -> list[None | str] | None:
+        """Industries the organization is filed under."""
+        value = self._industries
+        return None if isinstance(value, Unset) else value
+
+    @industries.setter
+    def industries(self, value: list[None | str] | None) -> None:
+        self._industries = value
+
+    @industries.deleter
+    def industries(self) -> None:
+        self._industries = UNSET
+
+    @property
+    def secondary_industries(self) -> list[Any] | None:
+        """Further industries."""
+        value = self._secondary_industries
+        return None if isinstance(value, Unset) else value
+
+    @secondary_industries.setter
+    def secondary_industries(self, value: list[Any] | None) -> None:
+        self._secondary_industries = value
+
+    @secondary_industries.deleter
+    def secondary_industries(self) -> None:
+        self._secondary_industries = UNSET
+
+    @property
+    def snippets_loaded(self) -> bool | None:
+        value = self._snippets_loaded
+        return None if isinstance(value, Unset) else value
+
+    @snippets_loaded.setter
+    def snippets_loaded(self, value: bool | None) -> None:
+        self._snippets_loaded = value
+
+    @snippets_loaded.deleter
+    def snippets_loaded(self) -> None:
+        self._snippets_loaded = UNSET
+
+    @property
+    def industry_tag_id(self) -> None | str:
+        """Identifier of the main industry's tag."""
+        value = self._industry_tag_id
+        return None if isinstance(value, Unset) else value
+
+    @industry_tag_id.setter
+    def industry_tag_id(self, value: None | str) -> None:
+        self._industry_tag_id = value
+
+    @industry_tag_id.deleter
+    def industry_tag_id(self) -> None:
+        self._industry_tag_id = UNSET
+
+    @property
+    def industry_tag_hash(self) -> None | OrganizationIndustryTagHash:
+        value = self._industry_tag_hash
+        return None if isinstance(value, Unset) else value
+
+    @industry_tag_hash.setter
+    def industry_tag_hash(self, value: None | OrganizationIndustryTagHash) -> None:
+        self._industry_tag_hash = value
+
+    @industry_tag_hash.deleter
+    def industry_tag_hash(self) -> None:
+        self._industry_tag_hash = UNSET
+
+    @property
+    def retail_location_count(self) -> int | None:
+        value = self._retail_location_count
+        return None if isinstance(value, Unset) else value
+
+    @retail_location_count.setter
+    def retail_location_count(self, value: int | None) -> None:
+        self._retail_location_count = value
+
+    @retail_location_count.deleter
+    def retail_location_count(self) -> None:
+        self._retail_location_count = UNSET
+
+    @property
+    def raw_address(self) -> None | str:
+        """Headquarters address as one line."""
+        value = self._raw_address
+        return None if isinstance(value, Unset) else value
+
+    @raw_address.setter
+    def raw_address(self, value: None | str) -> None:
+        self._raw_address = value
+
+    @raw_address.deleter
+    def raw_address(self) -> None:
+        self._raw_address = UNSET
+
+    @property
+    def street_address(self) -> None | str:
+        """Street part of the headquarters address."""
+        value = self._street_address
+        return None if isinstance(value, Unset) else value
+
+    @street_address.setter
+    def street_address(self, value: None | str) -> None:
+        self._street_address = value
+
+    @street_address.deleter
+    def street_address(self) -> None:
+        self._street_address = UNSET
+
+    @property
+    def city(self) -> None | str:
+        """Headquarters city."""
+        value = self._city
+        return None if isinstance(value, Unset) else value
+
+    @city.setter
+    def city(self, value: None | str) -> None:
+        self._city = value
+
+    @city.deleter
+    def city(self) -> None:
+        self._city = UNSET
+
+    @property
+    def state(self) -> None | str:
+        """Headquarters state or region."""
+        value = self._state
+        return None if isinstance(value, Unset) else value
+
+    @state.setter
+    def state(self, value: None | str) -> None:
+        self._state = value
+
+    @state.deleter
+    def state(self) -> None:
+        self._state = UNSET
+
+    @property
+    def postal_code(self) -> None | str:
+        """Headquarters postal code."""
+        value = self._postal_code
+        return None if isinstance(value, Unset) else value
+
+    @postal_code.setter
+    def postal_code(self, value: None | str) -> None:
+        self._postal_code = value
+
+    @postal_code.deleter
+    def postal_code(self) -> None:
+        self._postal_code = UNSET
+
+    @property
+    def country(self) -> None | str:
+        """Headquarters country."""
+        value = self._country
+        return None if isinstance(value, Unset) else value
+
+    @country.setter
+    def country(self, value: None | str) -> None:
+        self._country = value
+
+    @country.deleter
+    def country(self) -> None:
+        self._country = UNSET
+
+    @property
+    def owned_by_organization_id(self) -> None | str:
+        """Identifier of the parent organization, for a subsidiary."""
+        value = self._owned_by_organization_id
+        return None if isinstance(value, Unset) else value
+
+    @owned_by_organization_id.setter
+    def owned_by_organization_id(self, value: None | str) -> None:
+        self._owned_by_organization_id = value
+
+    @owned_by_organization_id.deleter
+    def owned_by_organization_id(self) -> None:
+        self._owned_by_organization_id = UNSET
+
+    @property
+    def seo_description(self) -> None | str:
+        """Description taken from the website's metadata."""
+        value = self._seo_description
+        return None if isinstance(value, Unset) else value
+
+    @seo_description.setter
+    def seo_description(self, value: None | str) -> None:
+        self._seo_description = value
+
+    @seo_description.deleter
+    def seo_description(self) -> None:
+        self._seo_description = UNSET
+
+    @property
+    def short_description(self) -> None | str:
+        """Longer description of the organization."""
+        value = self._short_description
+        return None if isinstance(value, Unset) else value
+
+    @short_description.setter
+    def short_description(self, value: None | str) -> None:
+        self._short_description = value
+
+    @short_description.deleter
+    def short_description(self) -> None:
+        self._short_description = UNSET
+
+    @property
+    def suborganizations(self) -> list[Any] | None:
+        """Subsidiaries."""
+        value = self._suborganizations
+        return None if isinstance(value, Unset) else value
+
+    @suborganizations.setter
+    def suborganizations(self, value: list[Any] | None) -> None:
+        self._suborganizations = value
+
+    @suborganizations.deleter
+    def suborganizations(self) -> None:
+        self._suborganizations = UNSET
+
+    @property
+    def num_suborganizations(self) -> int | None:
+        """Number of subsidiaries."""
+        value = self._num_suborganizations
+        return None if isinstance(value, Unset) else value
+
+    @num_suborganizations.setter
+    def num_suborganizations(self, value: int | None) -> None:
+        self._num_suborganizations = value
+
+    @num_suborganizations.deleter
+    def num_suborganizations(self) -> None:
+        self._num_suborganizations = UNSET
+
+    @property
+    def annual_revenue_printed(self) -> None | str:
+        """Annual revenue, abbreviated for display (e.g. 100M)."""
+        value = self._annual_revenue_printed
+        return None if isinstance(value, Unset) else value
+
+    @annual_revenue_printed.setter
+    def annual_revenue_printed(self, value: None | str) -> None:
+        self._annual_revenue_printed = value
+
+    @annual_revenue_printed.deleter
+    def annual_revenue_printed(self) -> None:
+        self._annual_revenue_printed = UNSET
+
+    @property
+    def annual_revenue(self) -> int | None:
+        """Annual revenue."""
+        value = self._annual_revenue
+        return None if isinstance(value, Unset) else value
+
+    @annual_revenue.setter
+    def annual_revenue(self, value: int | None) -> None:
+        self._annual_revenue = value
+
+    @annual_revenue.deleter
+    def annual_revenue(self) -> None:
+        self._annual_revenue = UNSET
+
+    @property
+    def total_funding(self) -> int | None:
+        """Total funding raised."""
+        value = self._total_funding
+        return None if isinstance(value, Unset) else value
+
+    @total_funding.setter
+    def total_funding(self, value: int | None) -> None:
+        self._total_funding = value
+
+    @total_funding.deleter
+    def total_funding(self) -> None:
+        self._total_funding = UNSET
+
+    @property
+    def total_funding_printed(self) -> None | str:
+        """Total funding, abbreviated for display."""
+        value = self._total_funding_printed
+        return None if isinstance(value, Unset) else value
+
+    @total_funding_printed.setter
+    def total_funding_printed(self, value: None | str) -> None:
+        self._total_funding_printed = value
+
+    @total_funding_printed.deleter
+    def total_funding_printed(self) -> None:
+        self._total_funding_printed = UNSET
+
+    @property
+    def latest_funding_round_date(self) -> datetime.datetime | None | str:
+        """Date of the latest funding round."""
+        value = self._latest_funding_round_date
+        return None if isinstance(value, Unset) else value
+
+    @latest_funding_round_date.setter
+    def latest_funding_round_date(self, value: datetime.datetime | None | str) -> None:
+        self._latest_funding_round_date = value
+
+    @latest_funding_round_date.deleter
+    def latest_funding_round_date(self) -> None:
+        self._latest_funding_round_date = UNSET
+
+    @property
+    def latest_funding_stage(self) -> None | str:
+        """Stage of the latest funding round (e.g. Series D)."""
+        value = self._latest_funding_stage
+        return None if isinstance(value, Unset) else value
+
+    @latest_funding_stage.setter
+    def latest_funding_stage(self, value: None | str) -> None:
+        self._latest_funding_stage = value
+
+    @latest_funding_stage.deleter
+    def latest_funding_stage(self) -> None:
+        self._latest_funding_stage = UNSET
+
+    @property
+    def funding_events(self) -> list[FundingEvent | None] | None:
+        """Funding rounds, the latest first."""
+        value = self._funding_events
+        return None if isinstance(value, Unset) else value
+
+    @funding_events.setter
+    def funding_events(self, value: list[FundingEvent | None] | None) -> None:
+        self._funding_events = value
+
+    @funding_events.deleter
+    def funding_events(self) -> None:
+        self._funding_events = UNSET
+
+    @property
+    def technology_names(self) -> list[None | str] | None:
+        """Names of the technologies the organization uses."""
+        value = self._technology_names
+        return None if isinstance(value, Unset) else value
+
+    @technology_names.setter
+    def technology_names(self, value: list[None | str] | None) -> None:
+        self._technology_names = value
+
+    @technology_names.deleter
+    def technology_names(self) -> None:
+        self._technology_names = UNSET
+
+    @property
+    def current_technologies(self) -> list[None | Technology] | None:
+        """Technologies the organization uses, with their categories."""
+        value = self._current_technologies
+        return None if isinstance(value, Unset) else value
+
+    @current_technologies.setter
+    def current_technologies(self, value: list[None | Technology] | None) -> None:
+        self._current_technologies = value
+
+    @current_technologies.deleter
+    def current_technologies(self) -> None:
+        self._current_technologies = UNSET
+
+    @property
+    def org_chart_root_people_ids(self) -> list[None | str] | None:
+        value = self._org_chart_root_people_ids
+        return None if isinstance(value, Unset) else value
+
+    @org_chart_root_people_ids.setter
+    def org_chart_root_people_ids(self, value: list[None | str] | None) -> None:
+        self._org_chart_root_people_ids = value
+
+    @org_chart_root_people_ids.deleter
+    def org_chart_root_people_ids(self) -> None:
+        self._org_chart_root_people_ids = UNSET
+
+    @property
+    def org_chart_sector(self) -> None | str:
+        value = self._org_chart_sector
+        return None if isinstance(value, Unset) else value
+
+    @org_chart_sector.setter
+    def org_chart_sector(self, value: None | str) -> None:
+        self._org_chart_sector = value
+
+    @org_chart_sector.deleter
+    def org_chart_sector(self) -> None:
+        self._org_chart_sector = UNSET
+
+    @property
+    def org_chart_removed(self) -> bool | None:
+        value = self._org_chart_removed
+        return None if isinstance(value, Unset) else value
+
+    @org_chart_removed.setter
+    def org_chart_removed(self, value: bool | None) -> None:
+        self._org_chart_removed = value
+
+    @org_chart_removed.deleter
+    def org_chart_removed(self) -> None:
+        self._org_chart_removed = UNSET
+
+    @property
+    def org_chart_show_department_filter(self) -> bool | None:
+        value = self._org_chart_show_department_filter
+        return None if isinstance(value, Unset) else value
+
+    @org_chart_show_department_filter.setter
+    def org_chart_show_department_filter(self, value: bool | None) -> None:
+        self._org_chart_show_department_filter = value
+
+    @org_chart_show_department_filter.deleter
+    def org_chart_show_department_filter(self) -> None:
+        self._org_chart_show_department_filter = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "linkedin_url"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.funding_event import FundingEvent  # noqa: PLC0415
@@ -128,298 +817,298 @@ class Organization:
         from ..models.technology import Technology  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         website_url: None | str | Unset
-        if isinstance(self.website_url, Unset):
+        if isinstance(self._website_url, Unset):
             website_url = UNSET
         else:
-            website_url = self.website_url
+            website_url = self._website_url
 
         blog_url: None | str | Unset
-        if isinstance(self.blog_url, Unset):
+        if isinstance(self._blog_url, Unset):
             blog_url = UNSET
         else:
-            blog_url = self.blog_url
+            blog_url = self._blog_url
 
         angellist_url: None | str | Unset
-        if isinstance(self.angellist_url, Unset):
+        if isinstance(self._angellist_url, Unset):
             angellist_url = UNSET
         else:
-            angellist_url = self.angellist_url
+            angellist_url = self._angellist_url
 
         linkedin_url: None | str | Unset
-        if isinstance(self.linkedin_url, Unset):
+        if isinstance(self._linkedin_url, Unset):
             linkedin_url = UNSET
         else:
-            linkedin_url = self.linkedin_url
+            linkedin_url = self._linkedin_url
 
         twitter_url: None | str | Unset
-        if isinstance(self.twitter_url, Unset):
+        if isinstance(self._twitter_url, Unset):
             twitter_url = UNSET
         else:
-            twitter_url = self.twitter_url
+            twitter_url = self._twitter_url
 
         facebook_url: None | str | Unset
-        if isinstance(self.facebook_url, Unset):
+        if isinstance(self._facebook_url, Unset):
             facebook_url = UNSET
         else:
-            facebook_url = self.facebook_url
+            facebook_url = self._facebook_url
 
         primary_phone: dict[str, Any] | None | Unset
-        if isinstance(self.primary_phone, Unset):
+        if isinstance(self._primary_phone, Unset):
             primary_phone = UNSET
-        elif isinstance(self.primary_phone, OrganizationPrimaryPhone):
-            primary_phone = self.primary_phone.to_dict()
+        elif isinstance(self._primary_phone, OrganizationPrimaryPhone):
+            primary_phone = self._primary_phone.to_dict()
         else:
-            primary_phone = self.primary_phone
+            primary_phone = self._primary_phone
 
         languages: list[Any] | None | Unset
-        if isinstance(self.languages, Unset):
+        if isinstance(self._languages, Unset):
             languages = UNSET
-        elif isinstance(self.languages, list):
-            languages = self.languages
+        elif isinstance(self._languages, list):
+            languages = self._languages
 
         else:
-            languages = self.languages
+            languages = self._languages
 
         alexa_ranking: int | None | Unset
-        if isinstance(self.alexa_ranking, Unset):
+        if isinstance(self._alexa_ranking, Unset):
             alexa_ranking = UNSET
         else:
-            alexa_ranking = self.alexa_ranking
+            alexa_ranking = self._alexa_ranking
 
-        phone = self.phone
+        phone = self._phone
 
         linkedin_uid: None | str | Unset
-        if isinstance(self.linkedin_uid, Unset):
+        if isinstance(self._linkedin_uid, Unset):
             linkedin_uid = UNSET
         else:
-            linkedin_uid = self.linkedin_uid
+            linkedin_uid = self._linkedin_uid
 
         founded_year: int | None | Unset
-        if isinstance(self.founded_year, Unset):
+        if isinstance(self._founded_year, Unset):
             founded_year = UNSET
         else:
-            founded_year = self.founded_year
+            founded_year = self._founded_year
 
-        publicly_traded_symbol = self.publicly_traded_symbol
+        publicly_traded_symbol = self._publicly_traded_symbol
 
-        publicly_traded_exchange = self.publicly_traded_exchange
+        publicly_traded_exchange = self._publicly_traded_exchange
 
         logo_url: None | str | Unset
-        if isinstance(self.logo_url, Unset):
+        if isinstance(self._logo_url, Unset):
             logo_url = UNSET
         else:
-            logo_url = self.logo_url
+            logo_url = self._logo_url
 
         crunchbase_url: None | str | Unset
-        if isinstance(self.crunchbase_url, Unset):
+        if isinstance(self._crunchbase_url, Unset):
             crunchbase_url = UNSET
         else:
-            crunchbase_url = self.crunchbase_url
+            crunchbase_url = self._crunchbase_url
 
         primary_domain: None | str | Unset
-        if isinstance(self.primary_domain, Unset):
+        if isinstance(self._primary_domain, Unset):
             primary_domain = UNSET
         else:
-            primary_domain = self.primary_domain
+            primary_domain = self._primary_domain
 
         industry: None | str | Unset
-        if isinstance(self.industry, Unset):
+        if isinstance(self._industry, Unset):
             industry = UNSET
         else:
-            industry = self.industry
+            industry = self._industry
 
         keywords: list[None | str] | None | Unset
-        if isinstance(self.keywords, Unset):
+        if isinstance(self._keywords, Unset):
             keywords = UNSET
-        elif isinstance(self.keywords, list):
+        elif isinstance(self._keywords, list):
             keywords = []
-            for keywords_type_0_item_data in self.keywords:
+            for keywords_type_0_item_data in self._keywords:
                 keywords_type_0_item: None | str
                 keywords_type_0_item = keywords_type_0_item_data
                 keywords.append(keywords_type_0_item)
 
         else:
-            keywords = self.keywords
+            keywords = self._keywords
 
         estimated_num_employees: int | None | Unset
-        if isinstance(self.estimated_num_employees, Unset):
+        if isinstance(self._estimated_num_employees, Unset):
             estimated_num_employees = UNSET
         else:
-            estimated_num_employees = self.estimated_num_employees
+            estimated_num_employees = self._estimated_num_employees
 
         industries: list[None | str] | None | Unset
-        if isinstance(self.industries, Unset):
+        if isinstance(self._industries, Unset):
             industries = UNSET
-        elif isinstance(self.industries, list):
+        elif isinstance(self._industries, list):
             industries = []
-            for industries_type_0_item_data in self.industries:
+            for industries_type_0_item_data in self._industries:
                 industries_type_0_item: None | str
                 industries_type_0_item = industries_type_0_item_data
                 industries.append(industries_type_0_item)
 
         else:
-            industries = self.industries
+            industries = self._industries
 
         secondary_industries: list[Any] | None | Unset
-        if isinstance(self.secondary_industries, Unset):
+        if isinstance(self._secondary_industries, Unset):
             secondary_industries = UNSET
-        elif isinstance(self.secondary_industries, list):
-            secondary_industries = self.secondary_industries
+        elif isinstance(self._secondary_industries, list):
+            secondary_industries = self._secondary_industries
 
         else:
-            secondary_industries = self.secondary_industries
+            secondary_industries = self._secondary_industries
 
         snippets_loaded: bool | None | Unset
-        if isinstance(self.snippets_loaded, Unset):
+        if isinstance(self._snippets_loaded, Unset):
             snippets_loaded = UNSET
         else:
-            snippets_loaded = self.snippets_loaded
+            snippets_loaded = self._snippets_loaded
 
         industry_tag_id: None | str | Unset
-        if isinstance(self.industry_tag_id, Unset):
+        if isinstance(self._industry_tag_id, Unset):
             industry_tag_id = UNSET
         else:
-            industry_tag_id = self.industry_tag_id
+            industry_tag_id = self._industry_tag_id
 
         industry_tag_hash: dict[str, Any] | None | Unset
-        if isinstance(self.industry_tag_hash, Unset):
+        if isinstance(self._industry_tag_hash, Unset):
             industry_tag_hash = UNSET
-        elif isinstance(self.industry_tag_hash, OrganizationIndustryTagHash):
-            industry_tag_hash = self.industry_tag_hash.to_dict()
+        elif isinstance(self._industry_tag_hash, OrganizationIndustryTagHash):
+            industry_tag_hash = self._industry_tag_hash.to_dict()
         else:
-            industry_tag_hash = self.industry_tag_hash
+            industry_tag_hash = self._industry_tag_hash
 
         retail_location_count: int | None | Unset
-        if isinstance(self.retail_location_count, Unset):
+        if isinstance(self._retail_location_count, Unset):
             retail_location_count = UNSET
         else:
-            retail_location_count = self.retail_location_count
+            retail_location_count = self._retail_location_count
 
         raw_address: None | str | Unset
-        if isinstance(self.raw_address, Unset):
+        if isinstance(self._raw_address, Unset):
             raw_address = UNSET
         else:
-            raw_address = self.raw_address
+            raw_address = self._raw_address
 
         street_address: None | str | Unset
-        if isinstance(self.street_address, Unset):
+        if isinstance(self._street_address, Unset):
             street_address = UNSET
         else:
-            street_address = self.street_address
+            street_address = self._street_address
 
         city: None | str | Unset
-        if isinstance(self.city, Unset):
+        if isinstance(self._city, Unset):
             city = UNSET
         else:
-            city = self.city
+            city = self._city
 
         state: None | str | Unset
-        if isinstance(self.state, Unset):
+        if isinstance(self._state, Unset):
             state = UNSET
         else:
-            state = self.state
+            state = self._state
 
         postal_code: None | str | Unset
-        if isinstance(self.postal_code, Unset):
+        if isinstance(self._postal_code, Unset):
             postal_code = UNSET
         else:
-            postal_code = self.postal_code
+            postal_code = self._postal_code
 
         country: None | str | Unset
-        if isinstance(self.country, Unset):
+        if isinstance(self._country, Unset):
             country = UNSET
         else:
-            country = self.country
+            country = self._country
 
         owned_by_organization_id: None | str | Unset
-        if isinstance(self.owned_by_organization_id, Unset):
+        if isinstance(self._owned_by_organization_id, Unset):
             owned_by_organization_id = UNSET
         else:
-            owned_by_organization_id = self.owned_by_organization_id
+            owned_by_organization_id = self._owned_by_organization_id
 
         seo_description: None | str | Unset
-        if isinstance(self.seo_description, Unset):
+        if isinstance(self._seo_description, Unset):
             seo_description = UNSET
         else:
-            seo_description = self.seo_description
+            seo_description = self._seo_description
 
         short_description: None | str | Unset
-        if isinstance(self.short_description, Unset):
+        if isinstance(self._short_description, Unset):
             short_description = UNSET
         else:
-            short_description = self.short_description
+            short_description = self._short_description
 
         suborganizations: list[Any] | None | Unset
-        if isinstance(self.suborganizations, Unset):
+        if isinstance(self._suborganizations, Unset):
             suborganizations = UNSET
-        elif isinstance(self.suborganizations, list):
-            suborganizations = self.suborganizations
+        elif isinstance(self._suborganizations, list):
+            suborganizations = self._suborganizations
 
         else:
-            suborganizations = self.suborganizations
+            suborganizations = self._suborganizations
 
         num_suborganizations: int | None | Unset
-        if isinstance(self.num_suborganizations, Unset):
+        if isinstance(self._num_suborganizations, Unset):
             num_suborganizations = UNSET
         else:
-            num_suborganizations = self.num_suborganizations
+            num_suborganizations = self._num_suborganizations
 
         annual_revenue_printed: None | str | Unset
-        if isinstance(self.annual_revenue_printed, Unset):
+        if isinstance(self._annual_revenue_printed, Unset):
             annual_revenue_printed = UNSET
         else:
-            annual_revenue_printed = self.annual_revenue_printed
+            annual_revenue_printed = self._annual_revenue_printed
 
         annual_revenue: int | None | Unset
-        if isinstance(self.annual_revenue, Unset):
+        if isinstance(self._annual_revenue, Unset):
             annual_revenue = UNSET
         else:
-            annual_revenue = self.annual_revenue
+            annual_revenue = self._annual_revenue
 
         total_funding: int | None | Unset
-        if isinstance(self.total_funding, Unset):
+        if isinstance(self._total_funding, Unset):
             total_funding = UNSET
         else:
-            total_funding = self.total_funding
+            total_funding = self._total_funding
 
         total_funding_printed: None | str | Unset
-        if isinstance(self.total_funding_printed, Unset):
+        if isinstance(self._total_funding_printed, Unset):
             total_funding_printed = UNSET
         else:
-            total_funding_printed = self.total_funding_printed
+            total_funding_printed = self._total_funding_printed
 
         latest_funding_round_date: None | str | Unset
-        if isinstance(self.latest_funding_round_date, Unset):
+        if isinstance(self._latest_funding_round_date, Unset):
             latest_funding_round_date = UNSET
-        elif isinstance(self.latest_funding_round_date, datetime.datetime):
-            latest_funding_round_date = self.latest_funding_round_date.isoformat()
+        elif isinstance(self._latest_funding_round_date, datetime.datetime):
+            latest_funding_round_date = self._latest_funding_round_date.isoformat()
         else:
-            latest_funding_round_date = self.latest_funding_round_date
+            latest_funding_round_date = self._latest_funding_round_date
 
         latest_funding_stage: None | str | Unset
-        if isinstance(self.latest_funding_stage, Unset):
+        if isinstance(self._latest_funding_stage, Unset):
             latest_funding_stage = UNSET
         else:
-            latest_funding_stage = self.latest_funding_stage
+            latest_funding_stage = self._latest_funding_stage
 
         funding_events: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.funding_events, Unset):
+        if isinstance(self._funding_events, Unset):
             funding_events = UNSET
-        elif isinstance(self.funding_events, list):
+        elif isinstance(self._funding_events, list):
             funding_events = []
-            for funding_events_type_0_item_data in self.funding_events:
+            for funding_events_type_0_item_data in self._funding_events:
                 funding_events_type_0_item: dict[str, Any] | None
                 if isinstance(funding_events_type_0_item_data, FundingEvent):
                     funding_events_type_0_item = funding_events_type_0_item_data.to_dict()
@@ -428,27 +1117,27 @@ class Organization:
                 funding_events.append(funding_events_type_0_item)
 
         else:
-            funding_events = self.funding_events
+            funding_events = self._funding_events
 
         technology_names: list[None | str] | None | Unset
-        if isinstance(self.technology_names, Unset):
+        if isinstance(self._technology_names, Unset):
             technology_names = UNSET
-        elif isinstance(self.technology_names, list):
+        elif isinstance(self._technology_names, list):
             technology_names = []
-            for technology_names_type_0_item_data in self.technology_names:
+            for technology_names_type_0_item_data in self._technology_names:
                 technology_names_type_0_item: None | str
                 technology_names_type_0_item = technology_names_type_0_item_data
                 technology_names.append(technology_names_type_0_item)
 
         else:
-            technology_names = self.technology_names
+            technology_names = self._technology_names
 
         current_technologies: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.current_technologies, Unset):
+        if isinstance(self._current_technologies, Unset):
             current_technologies = UNSET
-        elif isinstance(self.current_technologies, list):
+        elif isinstance(self._current_technologies, list):
             current_technologies = []
-            for current_technologies_type_0_item_data in self.current_technologies:
+            for current_technologies_type_0_item_data in self._current_technologies:
                 current_technologies_type_0_item: dict[str, Any] | None
                 if isinstance(current_technologies_type_0_item_data, Technology):
                     current_technologies_type_0_item = current_technologies_type_0_item_data.to_dict()
@@ -457,38 +1146,38 @@ class Organization:
                 current_technologies.append(current_technologies_type_0_item)
 
         else:
-            current_technologies = self.current_technologies
+            current_technologies = self._current_technologies
 
         org_chart_root_people_ids: list[None | str] | None | Unset
-        if isinstance(self.org_chart_root_people_ids, Unset):
+        if isinstance(self._org_chart_root_people_ids, Unset):
             org_chart_root_people_ids = UNSET
-        elif isinstance(self.org_chart_root_people_ids, list):
+        elif isinstance(self._org_chart_root_people_ids, list):
             org_chart_root_people_ids = []
-            for org_chart_root_people_ids_type_0_item_data in self.org_chart_root_people_ids:
+            for org_chart_root_people_ids_type_0_item_data in self._org_chart_root_people_ids:
                 org_chart_root_people_ids_type_0_item: None | str
                 org_chart_root_people_ids_type_0_item = org_chart_root_people_ids_type_0_item_data
                 org_chart_root_people_ids.append(org_chart_root_people_ids_type_0_item)
 
         else:
-            org_chart_root_people_ids = self.org_chart_root_people_ids
+            org_chart_root_people_ids = self._org_chart_root_people_ids
 
         org_chart_sector: None | str | Unset
-        if isinstance(self.org_chart_sector, Unset):
+        if isinstance(self._org_chart_sector, Unset):
             org_chart_sector = UNSET
         else:
-            org_chart_sector = self.org_chart_sector
+            org_chart_sector = self._org_chart_sector
 
         org_chart_removed: bool | None | Unset
-        if isinstance(self.org_chart_removed, Unset):
+        if isinstance(self._org_chart_removed, Unset):
             org_chart_removed = UNSET
         else:
-            org_chart_removed = self.org_chart_removed
+            org_chart_removed = self._org_chart_removed
 
         org_chart_show_department_filter: bool | None | Unset
-        if isinstance(self.org_chart_show_department_filter, Unset):
+        if isinstance(self._org_chart_show_department_filter, Unset):
             org_chart_show_department_filter = UNSET
         else:
-            org_chart_show_department_filter = self.org_chart_show_department_filter
+            org_chart_show_department_filter = self._org_chart_show_department_filter
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

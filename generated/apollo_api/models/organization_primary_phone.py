@@ -7,14 +7,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import short_repr
+
 T = TypeVar("T", bound="OrganizationPrimaryPhone")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class OrganizationPrimaryPhone:
     """Main phone number record (empty in the example)."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
 

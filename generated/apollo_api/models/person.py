@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.contact import Contact
@@ -18,65 +18,460 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Person")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Person:
     """A person from Apollo's database, as the enrichment endpoints return them."""
 
-    id: None | str | Unset = UNSET
-    """ Apollo's identifier for the person; pass it as `id` to look the same person up again. """
-    first_name: None | str | Unset = UNSET
-    """ Given name. """
-    last_name: None | str | Unset = UNSET
-    """ Family name. """
-    name: None | str | Unset = UNSET
-    """ Full name. """
-    linkedin_url: None | str | Unset = UNSET
-    """ LinkedIn profile URL. """
-    title: None | str | Unset = UNSET
-    """ Current job title. """
-    email_status: None | str | Unset = UNSET
-    """ Deliverability status of the work email address. """
-    photo_url: None | str | Unset = UNSET
-    """ Profile picture URL. """
-    twitter_url: None | str | Unset = UNSET
-    """ Twitter/X profile URL. """
-    github_url: None | str | Unset = UNSET
-    """ GitHub profile URL. """
-    facebook_url: None | str | Unset = UNSET
-    """ Facebook profile URL. """
-    extrapolated_email_confidence: Any | Unset = UNSET
-    headline: None | str | Unset = UNSET
-    """ Profile headline. """
-    email: None | str | Unset = UNSET
-    """ Work email address. """
-    organization_id: None | str | Unset = UNSET
-    """ Identifier of the current employer (the organization member). """
-    employment_history: list[EmploymentHistory | None] | None | Unset = UNSET
-    """ Positions held, the current one first. """
-    state: None | str | Unset = UNSET
-    """ State or region of residence. """
-    city: None | str | Unset = UNSET
-    """ City of residence. """
-    country: None | str | Unset = UNSET
-    """ Country of residence. """
-    contact_id: None | str | Unset = UNSET
-    """ Identifier of the contact record in the caller's Apollo account that is linked to this person. """
-    contact: Contact | None | Unset = UNSET
-    revealed_for_current_team: bool | None | Unset = UNSET
-    """ Whether the caller's team has already revealed this person's data. """
-    organization: None | Organization | Unset = UNSET
-    is_likely_to_engage: bool | None | Unset = UNSET
-    intent_strength: Any | Unset = UNSET
-    show_intent: bool | None | Unset = UNSET
-    departments: list[None | str] | None | Unset = UNSET
-    """ Departments the current position belongs to. """
-    subdepartments: list[None | str] | None | Unset = UNSET
-    """ Finer-grained departments of the current position. """
-    functions: list[None | str] | None | Unset = UNSET
-    """ Job functions of the current position. """
-    seniority: None | str | Unset = UNSET
-    """ Seniority level of the current position. """
+    _id: None | str | Unset = _attrs_field(default=UNSET, alias="id")
+    _first_name: None | str | Unset = _attrs_field(default=UNSET, alias="first_name")
+    _last_name: None | str | Unset = _attrs_field(default=UNSET, alias="last_name")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _linkedin_url: None | str | Unset = _attrs_field(default=UNSET, alias="linkedin_url")
+    _title: None | str | Unset = _attrs_field(default=UNSET, alias="title")
+    _email_status: None | str | Unset = _attrs_field(default=UNSET, alias="email_status")
+    _photo_url: None | str | Unset = _attrs_field(default=UNSET, alias="photo_url")
+    _twitter_url: None | str | Unset = _attrs_field(default=UNSET, alias="twitter_url")
+    _github_url: None | str | Unset = _attrs_field(default=UNSET, alias="github_url")
+    _facebook_url: None | str | Unset = _attrs_field(default=UNSET, alias="facebook_url")
+    _extrapolated_email_confidence: Any | Unset = _attrs_field(default=UNSET, alias="extrapolated_email_confidence")
+    _headline: None | str | Unset = _attrs_field(default=UNSET, alias="headline")
+    _email: None | str | Unset = _attrs_field(default=UNSET, alias="email")
+    _organization_id: None | str | Unset = _attrs_field(default=UNSET, alias="organization_id")
+    _employment_history: list[EmploymentHistory | None] | None | Unset = _attrs_field(
+        default=UNSET, alias="employment_history"
+    )
+    _state: None | str | Unset = _attrs_field(default=UNSET, alias="state")
+    _city: None | str | Unset = _attrs_field(default=UNSET, alias="city")
+    _country: None | str | Unset = _attrs_field(default=UNSET, alias="country")
+    _contact_id: None | str | Unset = _attrs_field(default=UNSET, alias="contact_id")
+    _contact: Contact | None | Unset = _attrs_field(default=UNSET, alias="contact")
+    _revealed_for_current_team: bool | None | Unset = _attrs_field(default=UNSET, alias="revealed_for_current_team")
+    _organization: None | Organization | Unset = _attrs_field(default=UNSET, alias="organization")
+    _is_likely_to_engage: bool | None | Unset = _attrs_field(default=UNSET, alias="is_likely_to_engage")
+    _intent_strength: Any | Unset = _attrs_field(default=UNSET, alias="intent_strength")
+    _show_intent: bool | None | Unset = _attrs_field(default=UNSET, alias="show_intent")
+    _departments: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="departments")
+    _subdepartments: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="subdepartments")
+    _functions: list[None | str] | None | Unset = _attrs_field(default=UNSET, alias="functions")
+    _seniority: None | str | Unset = _attrs_field(default=UNSET, alias="seniority")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def id(self) -> None | str:
+        """Apollo's identifier for the person; pass it as `id` to look the same person up again."""
+        value = self._id
+        return None if isinstance(value, Unset) else value
+
+    @id.setter
+    def id(self, value: None | str) -> None:
+        self._id = value
+
+    @id.deleter
+    def id(self) -> None:
+        self._id = UNSET
+
+    @property
+    def first_name(self) -> None | str:
+        """Given name."""
+        value = self._first_name
+        return None if isinstance(value, Unset) else value
+
+    @first_name.setter
+    def first_name(self, value: None | str) -> None:
+        self._first_name = value
+
+    @first_name.deleter
+    def first_name(self) -> None:
+        self._first_name = UNSET
+
+    @property
+    def last_name(self) -> None | str:
+        """Family name."""
+        value = self._last_name
+        return None if isinstance(value, Unset) else value
+
+    @last_name.setter
+    def last_name(self, value: None | str) -> None:
+        self._last_name = value
+
+    @last_name.deleter
+    def last_name(self) -> None:
+        self._last_name = UNSET
+
+    @property
+    def name(self) -> None | str:
+        """Full name."""
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def linkedin_url(self) -> None | str:
+        """LinkedIn profile URL."""
+        value = self._linkedin_url
+        return None if isinstance(value, Unset) else value
+
+    @linkedin_url.setter
+    def linkedin_url(self, value: None | str) -> None:
+        self._linkedin_url = value
+
+    @linkedin_url.deleter
+    def linkedin_url(self) -> None:
+        self._linkedin_url = UNSET
+
+    @property
+    def title(self) -> None | str:
+        """Current job title."""
+        value = self._title
+        return None if isinstance(value, Unset) else value
+
+    @title.setter
+    def title(self, value: None | str) -> None:
+        self._title = value
+
+    @title.deleter
+    def title(self) -> None:
+        self._title = UNSET
+
+    @property
+    def email_status(self) -> None | str:
+        """Deliverability status of the work email address."""
+        value = self._email_status
+        return None if isinstance(value, Unset) else value
+
+    @email_status.setter
+    def email_status(self, value: None | str) -> None:
+        self._email_status = value
+
+    @email_status.deleter
+    def email_status(self) -> None:
+        self._email_status = UNSET
+
+    @property
+    def photo_url(self) -> None | str:
+        """Profile picture URL."""
+        value = self._photo_url
+        return None if isinstance(value, Unset) else value
+
+    @photo_url.setter
+    def photo_url(self, value: None | str) -> None:
+        self._photo_url = value
+
+    @photo_url.deleter
+    def photo_url(self) -> None:
+        self._photo_url = UNSET
+
+    @property
+    def twitter_url(self) -> None | str:
+        """Twitter/X profile URL."""
+        value = self._twitter_url
+        return None if isinstance(value, Unset) else value
+
+    @twitter_url.setter
+    def twitter_url(self, value: None | str) -> None:
+        self._twitter_url = value
+
+    @twitter_url.deleter
+    def twitter_url(self) -> None:
+        self._twitter_url = UNSET
+
+    @property
+    def github_url(self) -> None | str:
+        """GitHub profile URL."""
+        value = self._github_url
+        return None if isinstance(value, Unset) else value
+
+    @github_url.setter
+    def github_url(self, value: None | str) -> None:
+        self._github_url = value
+
+    @github_url.deleter
+    def github_url(self) -> None:
+        self._github_url = UNSET
+
+    @property
+    def facebook_url(self) -> None | str:
+        """Facebook profile URL."""
+        value = self._facebook_url
+        return None if isinstance(value, Unset) else value
+
+    @facebook_url.setter
+    def facebook_url(self, value: None | str) -> None:
+        self._facebook_url = value
+
+    @facebook_url.deleter
+    def facebook_url(self) -> None:
+        self._facebook_url = UNSET
+
+    @property
+    def extrapolated_email_confidence(self) -> Any | None:
+        value = self._extrapolated_email_confidence
+        return None if isinstance(value, Unset) else value
+
+    @extrapolated_email_confidence.setter
+    def extrapolated_email_confidence(self, value: Any) -> None:
+        self._extrapolated_email_confidence = value
+
+    @extrapolated_email_confidence.deleter
+    def extrapolated_email_confidence(self) -> None:
+        self._extrapolated_email_confidence = UNSET
+
+    @property
+    def headline(self) -> None | str:
+        """Profile headline."""
+        value = self._headline
+        return None if isinstance(value, Unset) else value
+
+    @headline.setter
+    def headline(self, value: None | str) -> None:
+        self._headline = value
+
+    @headline.deleter
+    def headline(self) -> None:
+        self._headline = UNSET
+
+    @property
+    def email(self) -> None | str:
+        """Work email address."""
+        value = self._email
+        return None if isinstance(value, Unset) else value
+
+    @email.setter
+    def email(self, value: None | str) -> None:
+        self._email = value
+
+    @email.deleter
+    def email(self) -> None:
+        self._email = UNSET
+
+    @property
+    def organization_id(self) -> None | str:
+        """Identifier of the current employer (the organization member)."""
+        value = self._organization_id
+        return None if isinstance(value, Unset) else value
+
+    @organization_id.setter
+    def organization_id(self, value: None | str) -> None:
+        self._organization_id = value
+
+    @organization_id.deleter
+    def organization_id(self) -> None:
+        self._organization_id = UNSET
+
+    @property
+    def employment_history(self) -> list[EmploymentHistory | None] | None:
+        """Positions held, the current one first."""
+        value = self._employment_history
+        return None if isinstance(value, Unset) else value
+
+    @employment_history.setter
+    def employment_history(self, value: list[EmploymentHistory | None] | None) -> None:
+        self._employment_history = value
+
+    @employment_history.deleter
+    def employment_history(self) -> None:
+        self._employment_history = UNSET
+
+    @property
+    def state(self) -> None | str:
+        """State or region of residence."""
+        value = self._state
+        return None if isinstance(value, Unset) else value
+
+    @state.setter
+    def state(self, value: None | str) -> None:
+        self._state = value
+
+    @state.deleter
+    def state(self) -> None:
+        self._state = UNSET
+
+    @property
+    def city(self) -> None | str:
+        """City of residence."""
+        value = self._city
+        return None if isinstance(value, Unset) else value
+
+    @city.setter
+    def city(self, value: None | str) -> None:
+        self._city = value
+
+    @city.deleter
+    def city(self) -> None:
+        self._city = UNSET
+
+    @property
+    def country(self) -> None | str:
+        """Country of residence."""
+        value = self._country
+        return None if isinstance(value, Unset) else value
+
+    @country.setter
+    def country(self, value: None | str) -> None:
+        self._country = value
+
+    @country.deleter
+    def country(self) -> None:
+        self._country = UNSET
+
+    @property
+    def contact_id(self) -> None | str:
+        """Identifier of the contact record in the caller's Apollo account that is linked to this person."""
+        value = self._contact_id
+        return None if isinstance(value, Unset) else value
+
+    @contact_id.setter
+    def contact_id(self, value: None | str) -> None:
+        self._contact_id = value
+
+    @contact_id.deleter
+    def contact_id(self) -> None:
+        self._contact_id = UNSET
+
+    @property
+    def contact(self) -> Contact | None:
+        value = self._contact
+        return None if isinstance(value, Unset) else value
+
+    @contact.setter
+    def contact(self, value: Contact | None) -> None:
+        self._contact = value
+
+    @contact.deleter
+    def contact(self) -> None:
+        self._contact = UNSET
+
+    @property
+    def revealed_for_current_team(self) -> bool | None:
+        """Whether the caller's team has already revealed this person's data."""
+        value = self._revealed_for_current_team
+        return None if isinstance(value, Unset) else value
+
+    @revealed_for_current_team.setter
+    def revealed_for_current_team(self, value: bool | None) -> None:
+        self._revealed_for_current_team = value
+
+    @revealed_for_current_team.deleter
+    def revealed_for_current_team(self) -> None:
+        self._revealed_for_current_team = UNSET
+
+    @property
+    def organization(self) -> None | Organization:
+        value = self._organization
+        return None if isinstance(value, Unset) else value
+
+    @organization.setter
+    def organization(self, value: None | Organization) -> None:
+        self._organization = value
+
+    @organization.deleter
+    def organization(self) -> None:
+        self._organization = UNSET
+
+    @property
+    def is_likely_to_engage(self) -> bool | None:
+        value = self._is_likely_to_engage
+        return None if isinstance(value, Unset) else value
+
+    @is_likely_to_engage.setter
+    def is_likely_to_engage(self, value: bool | None) -> None:
+        self._is_likely_to_engage = value
+
+    @is_likely_to_engage.deleter
+    def is_likely_to_engage(self) -> None:
+        self._is_likely_to_engage = UNSET
+
+    @property
+    def intent_strength(self) -> Any | None:
+        value = self._intent_strength
+        return None if isinstance(value, Unset) else value
+
+    @intent_strength.setter
+    def intent_strength(self, value: Any) -> None:
+        self._intent_strength = value
+
+    @intent_strength.deleter
+    def intent_strength(self) -> None:
+        self._intent_strength = UNSET
+
+    @property
+    def show_intent(self) -> bool | None:
+        value = self._show_intent
+        return None if isinstance(value, Unset) else value
+
+    @show_intent.setter
+    def show_intent(self, value: bool | None) -> None:
+        self._show_intent = value
+
+    @show_intent.deleter
+    def show_intent(self) -> None:
+        self._show_intent = UNSET
+
+    @property
+    def departments(self) -> list[None | str] | None:
+        """Departments the current position belongs to."""
+        value = self._departments
+        return None if isinstance(value, Unset) else value
+
+    @departments.setter
+    def departments(self, value: list[None | str] | None) -> None:
+        self._departments = value
+
+    @departments.deleter
+    def departments(self) -> None:
+        self._departments = UNSET
+
+    @property
+    def subdepartments(self) -> list[None | str] | None:
+        """Finer-grained departments of the current position."""
+        value = self._subdepartments
+        return None if isinstance(value, Unset) else value
+
+    @subdepartments.setter
+    def subdepartments(self, value: list[None | str] | None) -> None:
+        self._subdepartments = value
+
+    @subdepartments.deleter
+    def subdepartments(self) -> None:
+        self._subdepartments = UNSET
+
+    @property
+    def functions(self) -> list[None | str] | None:
+        """Job functions of the current position."""
+        value = self._functions
+        return None if isinstance(value, Unset) else value
+
+    @functions.setter
+    def functions(self, value: list[None | str] | None) -> None:
+        self._functions = value
+
+    @functions.deleter
+    def functions(self) -> None:
+        self._functions = UNSET
+
+    @property
+    def seniority(self) -> None | str:
+        """Seniority level of the current position."""
+        value = self._seniority
+        return None if isinstance(value, Unset) else value
+
+    @seniority.setter
+    def seniority(self, value: None | str) -> None:
+        self._seniority = value
+
+    @seniority.deleter
+    def seniority(self) -> None:
+        self._seniority = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("id", "name", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.contact import Contact  # noqa: PLC0415
@@ -84,97 +479,97 @@ class Person:
         from ..models.organization import Organization  # noqa: PLC0415
 
         id: None | str | Unset
-        if isinstance(self.id, Unset):
+        if isinstance(self._id, Unset):
             id = UNSET
         else:
-            id = self.id
+            id = self._id
 
         first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
+        if isinstance(self._first_name, Unset):
             first_name = UNSET
         else:
-            first_name = self.first_name
+            first_name = self._first_name
 
         last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
+        if isinstance(self._last_name, Unset):
             last_name = UNSET
         else:
-            last_name = self.last_name
+            last_name = self._last_name
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         linkedin_url: None | str | Unset
-        if isinstance(self.linkedin_url, Unset):
+        if isinstance(self._linkedin_url, Unset):
             linkedin_url = UNSET
         else:
-            linkedin_url = self.linkedin_url
+            linkedin_url = self._linkedin_url
 
         title: None | str | Unset
-        if isinstance(self.title, Unset):
+        if isinstance(self._title, Unset):
             title = UNSET
         else:
-            title = self.title
+            title = self._title
 
         email_status: None | str | Unset
-        if isinstance(self.email_status, Unset):
+        if isinstance(self._email_status, Unset):
             email_status = UNSET
         else:
-            email_status = self.email_status
+            email_status = self._email_status
 
         photo_url: None | str | Unset
-        if isinstance(self.photo_url, Unset):
+        if isinstance(self._photo_url, Unset):
             photo_url = UNSET
         else:
-            photo_url = self.photo_url
+            photo_url = self._photo_url
 
         twitter_url: None | str | Unset
-        if isinstance(self.twitter_url, Unset):
+        if isinstance(self._twitter_url, Unset):
             twitter_url = UNSET
         else:
-            twitter_url = self.twitter_url
+            twitter_url = self._twitter_url
 
         github_url: None | str | Unset
-        if isinstance(self.github_url, Unset):
+        if isinstance(self._github_url, Unset):
             github_url = UNSET
         else:
-            github_url = self.github_url
+            github_url = self._github_url
 
         facebook_url: None | str | Unset
-        if isinstance(self.facebook_url, Unset):
+        if isinstance(self._facebook_url, Unset):
             facebook_url = UNSET
         else:
-            facebook_url = self.facebook_url
+            facebook_url = self._facebook_url
 
-        extrapolated_email_confidence = self.extrapolated_email_confidence
+        extrapolated_email_confidence = self._extrapolated_email_confidence
 
         headline: None | str | Unset
-        if isinstance(self.headline, Unset):
+        if isinstance(self._headline, Unset):
             headline = UNSET
         else:
-            headline = self.headline
+            headline = self._headline
 
         email: None | str | Unset
-        if isinstance(self.email, Unset):
+        if isinstance(self._email, Unset):
             email = UNSET
         else:
-            email = self.email
+            email = self._email
 
         organization_id: None | str | Unset
-        if isinstance(self.organization_id, Unset):
+        if isinstance(self._organization_id, Unset):
             organization_id = UNSET
         else:
-            organization_id = self.organization_id
+            organization_id = self._organization_id
 
         employment_history: list[dict[str, Any] | None] | None | Unset
-        if isinstance(self.employment_history, Unset):
+        if isinstance(self._employment_history, Unset):
             employment_history = UNSET
-        elif isinstance(self.employment_history, list):
+        elif isinstance(self._employment_history, list):
             employment_history = []
-            for employment_history_type_0_item_data in self.employment_history:
+            for employment_history_type_0_item_data in self._employment_history:
                 employment_history_type_0_item: dict[str, Any] | None
                 if isinstance(employment_history_type_0_item_data, EmploymentHistory):
                     employment_history_type_0_item = employment_history_type_0_item_data.to_dict()
@@ -183,112 +578,112 @@ class Person:
                 employment_history.append(employment_history_type_0_item)
 
         else:
-            employment_history = self.employment_history
+            employment_history = self._employment_history
 
         state: None | str | Unset
-        if isinstance(self.state, Unset):
+        if isinstance(self._state, Unset):
             state = UNSET
         else:
-            state = self.state
+            state = self._state
 
         city: None | str | Unset
-        if isinstance(self.city, Unset):
+        if isinstance(self._city, Unset):
             city = UNSET
         else:
-            city = self.city
+            city = self._city
 
         country: None | str | Unset
-        if isinstance(self.country, Unset):
+        if isinstance(self._country, Unset):
             country = UNSET
         else:
-            country = self.country
+            country = self._country
 
         contact_id: None | str | Unset
-        if isinstance(self.contact_id, Unset):
+        if isinstance(self._contact_id, Unset):
             contact_id = UNSET
         else:
-            contact_id = self.contact_id
+            contact_id = self._contact_id
 
         contact: dict[str, Any] | None | Unset
-        if isinstance(self.contact, Unset):
+        if isinstance(self._contact, Unset):
             contact = UNSET
-        elif isinstance(self.contact, Contact):
-            contact = self.contact.to_dict()
+        elif isinstance(self._contact, Contact):
+            contact = self._contact.to_dict()
         else:
-            contact = self.contact
+            contact = self._contact
 
         revealed_for_current_team: bool | None | Unset
-        if isinstance(self.revealed_for_current_team, Unset):
+        if isinstance(self._revealed_for_current_team, Unset):
             revealed_for_current_team = UNSET
         else:
-            revealed_for_current_team = self.revealed_for_current_team
+            revealed_for_current_team = self._revealed_for_current_team
 
         organization: dict[str, Any] | None | Unset
-        if isinstance(self.organization, Unset):
+        if isinstance(self._organization, Unset):
             organization = UNSET
-        elif isinstance(self.organization, Organization):
-            organization = self.organization.to_dict()
+        elif isinstance(self._organization, Organization):
+            organization = self._organization.to_dict()
         else:
-            organization = self.organization
+            organization = self._organization
 
         is_likely_to_engage: bool | None | Unset
-        if isinstance(self.is_likely_to_engage, Unset):
+        if isinstance(self._is_likely_to_engage, Unset):
             is_likely_to_engage = UNSET
         else:
-            is_likely_to_engage = self.is_likely_to_engage
+            is_likely_to_engage = self._is_likely_to_engage
 
-        intent_strength = self.intent_strength
+        intent_strength = self._intent_strength
 
         show_intent: bool | None | Unset
-        if isinstance(self.show_intent, Unset):
+        if isinstance(self._show_intent, Unset):
             show_intent = UNSET
         else:
-            show_intent = self.show_intent
+            show_intent = self._show_intent
 
         departments: list[None | str] | None | Unset
-        if isinstance(self.departments, Unset):
+        if isinstance(self._departments, Unset):
             departments = UNSET
-        elif isinstance(self.departments, list):
+        elif isinstance(self._departments, list):
             departments = []
-            for departments_type_0_item_data in self.departments:
+            for departments_type_0_item_data in self._departments:
                 departments_type_0_item: None | str
                 departments_type_0_item = departments_type_0_item_data
                 departments.append(departments_type_0_item)
 
         else:
-            departments = self.departments
+            departments = self._departments
 
         subdepartments: list[None | str] | None | Unset
-        if isinstance(self.subdepartments, Unset):
+        if isinstance(self._subdepartments, Unset):
             subdepartments = UNSET
-        elif isinstance(self.subdepartments, list):
+        elif isinstance(self._subdepartments, list):
             subdepartments = []
-            for subdepartments_type_0_item_data in self.subdepartments:
+            for subdepartments_type_0_item_data in self._subdepartments:
                 subdepartments_type_0_item: None | str
                 subdepartments_type_0_item = subdepartments_type_0_item_data
                 subdepartments.append(subdepartments_type_0_item)
 
         else:
-            subdepartments = self.subdepartments
+            subdepartments = self._subdepartments
 
         functions: list[None | str] | None | Unset
-        if isinstance(self.functions, Unset):
+        if isinstance(self._functions, Unset):
             functions = UNSET
-        elif isinstance(self.functions, list):
+        elif isinstance(self._functions, list):
             functions = []
-            for functions_type_0_item_data in self.functions:
+            for functions_type_0_item_data in self._functions:
                 functions_type_0_item: None | str
                 functions_type_0_item = functions_type_0_item_data
                 functions.append(functions_type_0_item)
 
         else:
-            functions = self.functions
+            functions = self._functions
 
         seniority: None | str | Unset
-        if isinstance(self.seniority, Unset):
+        if isinstance(self._seniority, Unset):
             seniority = UNSET
         else:
-            seniority = self.seniority
+            seniority = self._seniority
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

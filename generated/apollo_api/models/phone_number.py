@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 if TYPE_CHECKING:
     from ..models.dialer_flags import DialerFlags
@@ -16,65 +16,172 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PhoneNumber")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class PhoneNumber:
     """A phone number stored on a contact."""
 
-    raw_number: None | str | Unset = UNSET
-    """ The number as it was entered. """
-    sanitized_number: None | str | Unset = UNSET
-    """ The number in E.164 form. """
-    type_: Any | Unset = UNSET
-    position: int | None | Unset = UNSET
-    """ Order of the number on the contact, from 0. """
-    status: None | str | Unset = UNSET
-    """ Validity of the number. """
-    dnc_status: Any | Unset = UNSET
-    dnc_other_info: Any | Unset = UNSET
-    dialer_flags: DialerFlags | None | Unset = UNSET
-    """ Calling restrictions for the number's country. """
+    _raw_number: None | str | Unset = _attrs_field(default=UNSET, alias="raw_number")
+    _sanitized_number: None | str | Unset = _attrs_field(default=UNSET, alias="sanitized_number")
+    _type_: Any | Unset = _attrs_field(default=UNSET, alias="type_")
+    _position: int | None | Unset = _attrs_field(default=UNSET, alias="position")
+    _status: None | str | Unset = _attrs_field(default=UNSET, alias="status")
+    _dnc_status: Any | Unset = _attrs_field(default=UNSET, alias="dnc_status")
+    _dnc_other_info: Any | Unset = _attrs_field(default=UNSET, alias="dnc_other_info")
+    _dialer_flags: DialerFlags | None | Unset = _attrs_field(default=UNSET, alias="dialer_flags")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def raw_number(self) -> None | str:
+        """The number as it was entered."""
+        value = self._raw_number
+        return None if isinstance(value, Unset) else value
+
+    @raw_number.setter
+    def raw_number(self, value: None | str) -> None:
+        self._raw_number = value
+
+    @raw_number.deleter
+    def raw_number(self) -> None:
+        self._raw_number = UNSET
+
+    @property
+    def sanitized_number(self) -> None | str:
+        """The number in E.164 form."""
+        value = self._sanitized_number
+        return None if isinstance(value, Unset) else value
+
+    @sanitized_number.setter
+    def sanitized_number(self, value: None | str) -> None:
+        self._sanitized_number = value
+
+    @sanitized_number.deleter
+    def sanitized_number(self) -> None:
+        self._sanitized_number = UNSET
+
+    @property
+    def type_(self) -> Any | None:
+        value = self._type_
+        return None if isinstance(value, Unset) else value
+
+    @type_.setter
+    def type_(self, value: Any) -> None:
+        self._type_ = value
+
+    @type_.deleter
+    def type_(self) -> None:
+        self._type_ = UNSET
+
+    @property
+    def position(self) -> int | None:
+        """Order of the number on the contact, from 0."""
+        value = self._position
+        return None if isinstance(value, Unset) else value
+
+    @position.setter
+    def position(self, value: int | None) -> None:
+        self._position = value
+
+    @position.deleter
+    def position(self) -> None:
+        self._position = UNSET
+
+    @property
+    def status(self) -> None | str:
+        """Validity of the number."""
+        value = self._status
+        return None if isinstance(value, Unset) else value
+
+    @status.setter
+    def status(self, value: None | str) -> None:
+        self._status = value
+
+    @status.deleter
+    def status(self) -> None:
+        self._status = UNSET
+
+    @property
+    def dnc_status(self) -> Any | None:
+        value = self._dnc_status
+        return None if isinstance(value, Unset) else value
+
+    @dnc_status.setter
+    def dnc_status(self, value: Any) -> None:
+        self._dnc_status = value
+
+    @dnc_status.deleter
+    def dnc_status(self) -> None:
+        self._dnc_status = UNSET
+
+    @property
+    def dnc_other_info(self) -> Any | None:
+        value = self._dnc_other_info
+        return None if isinstance(value, Unset) else value
+
+    @dnc_other_info.setter
+    def dnc_other_info(self, value: Any) -> None:
+        self._dnc_other_info = value
+
+    @dnc_other_info.deleter
+    def dnc_other_info(self) -> None:
+        self._dnc_other_info = UNSET
+
+    @property
+    def dialer_flags(self) -> DialerFlags | None:
+        """Calling restrictions for the number's country."""
+        value = self._dialer_flags
+        return None if isinstance(value, Unset) else value
+
+    @dialer_flags.setter
+    def dialer_flags(self, value: DialerFlags | None) -> None:
+        self._dialer_flags = value
+
+    @dialer_flags.deleter
+    def dialer_flags(self) -> None:
+        self._dialer_flags = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("status",))
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.dialer_flags import DialerFlags  # noqa: PLC0415
 
         raw_number: None | str | Unset
-        if isinstance(self.raw_number, Unset):
+        if isinstance(self._raw_number, Unset):
             raw_number = UNSET
         else:
-            raw_number = self.raw_number
+            raw_number = self._raw_number
 
         sanitized_number: None | str | Unset
-        if isinstance(self.sanitized_number, Unset):
+        if isinstance(self._sanitized_number, Unset):
             sanitized_number = UNSET
         else:
-            sanitized_number = self.sanitized_number
+            sanitized_number = self._sanitized_number
 
-        type_ = self.type_
+        type_ = self._type_
 
         position: int | None | Unset
-        if isinstance(self.position, Unset):
+        if isinstance(self._position, Unset):
             position = UNSET
         else:
-            position = self.position
+            position = self._position
 
         status: None | str | Unset
-        if isinstance(self.status, Unset):
+        if isinstance(self._status, Unset):
             status = UNSET
         else:
-            status = self.status
+            status = self._status
 
-        dnc_status = self.dnc_status
+        dnc_status = self._dnc_status
 
-        dnc_other_info = self.dnc_other_info
+        dnc_other_info = self._dnc_other_info
 
         dialer_flags: dict[str, Any] | None | Unset
-        if isinstance(self.dialer_flags, Unset):
+        if isinstance(self._dialer_flags, Unset):
             dialer_flags = UNSET
-        elif isinstance(self.dialer_flags, DialerFlags):
-            dialer_flags = self.dialer_flags.to_dict()
+        elif isinstance(self._dialer_flags, DialerFlags):
+            dialer_flags = self._dialer_flags.to_dict()
         else:
-            dialer_flags = self.dialer_flags
+            dialer_flags = self._dialer_flags
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

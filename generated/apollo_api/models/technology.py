@@ -7,41 +7,83 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Technology")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class Technology:
     """A technology an organization uses."""
 
-    uid: None | str | Unset = UNSET
-    """ Stable identifier of the technology. """
-    name: None | str | Unset = UNSET
-    """ Display name. """
-    category: None | str | Unset = UNSET
-    """ Category the technology belongs to. """
+    _uid: None | str | Unset = _attrs_field(default=UNSET, alias="uid")
+    _name: None | str | Unset = _attrs_field(default=UNSET, alias="name")
+    _category: None | str | Unset = _attrs_field(default=UNSET, alias="category")
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def uid(self) -> None | str:
+        """Stable identifier of the technology."""
+        value = self._uid
+        return None if isinstance(value, Unset) else value
+
+    @uid.setter
+    def uid(self, value: None | str) -> None:
+        self._uid = value
+
+    @uid.deleter
+    def uid(self) -> None:
+        self._uid = UNSET
+
+    @property
+    def name(self) -> None | str:
+        """Display name."""
+        value = self._name
+        return None if isinstance(value, Unset) else value
+
+    @name.setter
+    def name(self, value: None | str) -> None:
+        self._name = value
+
+    @name.deleter
+    def name(self) -> None:
+        self._name = UNSET
+
+    @property
+    def category(self) -> None | str:
+        """Category the technology belongs to."""
+        value = self._category
+        return None if isinstance(value, Unset) else value
+
+    @category.setter
+    def category(self, value: None | str) -> None:
+        self._category = value
+
+    @category.deleter
+    def category(self) -> None:
+        self._category = UNSET
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("name",))
 
     def to_dict(self) -> dict[str, Any]:
         uid: None | str | Unset
-        if isinstance(self.uid, Unset):
+        if isinstance(self._uid, Unset):
             uid = UNSET
         else:
-            uid = self.uid
+            uid = self._uid
 
         name: None | str | Unset
-        if isinstance(self.name, Unset):
+        if isinstance(self._name, Unset):
             name = UNSET
         else:
-            name = self.name
+            name = self._name
 
         category: None | str | Unset
-        if isinstance(self.category, Unset):
+        if isinstance(self._category, Unset):
             category = UNSET
         else:
-            category = self.category
+            category = self._category
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
