@@ -102,20 +102,20 @@ class AsyncAmplemarket(AsyncClientBase):
         )  # fmt: skip
 
     async def _submit(
-        self, source: _JobSource, plan: Plan, build: Callable[[list[dict[str, Any]]], Request[Any]], reader: Any
+        self, source: _JobSource, plan: Plan, build: Callable[[Iterable[bytes]], Request[Any]], reader: Any
     ) -> AsyncJob[Any, Any]:
         """Create one server-side job per part, its body built just before it is sent; never resend."""
         created: list[Any] = []
         try:
             for index in range(len(plan.parts)):
                 try:
-                    model, response = await self._run_with_response(build(plan.items(index)))
+                    model, response = await self._run_with_response(build(plan.canonicals(index)))
                 except ClientError as error:
                     if created:
                         job = self._job(source, created, reader, plan.head(len(created)))
                         raise PartialBatchError(job, index, len(plan.parts), error) from error
                     raise
-                created.append((_ops.job_id_of(model), model, response))
+                created.append((_ops.job_id_of(model), model, response.headers))  # not the request body
         finally:
             plan.release()
         return self._job(source, created, reader, plan)
@@ -289,7 +289,7 @@ class Sequences(_Resource):
         done: list[AddLeads] = []
         try:
             for index in range(len(plan.parts)):
-                request = _ops.add_sequence_leads(sequence_id, plan.items(index), settings)
+                request = _ops.add_sequence_leads(sequence_id, plan.canonicals(index), settings)
                 try:
                     done.append(await self._client._run(request))
                 except ClientError as error:

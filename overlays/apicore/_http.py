@@ -133,6 +133,8 @@ class Call:
     json: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
     creates: bool = False
+    #: The JSON body already encoded (a large batch written straight from its rows); replaces ``json``.
+    content: bytes | None = field(default=None, repr=False)
 
     @property
     def route(self) -> str:
@@ -199,12 +201,14 @@ class _SenderBase:
     def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
         """The request for ``call``: URL, query, body, headers and (when the config sets one) the timeout."""
         url, headers = self.url_for(call.path), self.headers_for(call)
+        body: dict[str, Any] = {"json": call.json}
+        if call.content is not None:
+            body = {"content": call.content}
+            headers["Content-Type"] = "application/json"
         timeout = self.config.timeout
         if timeout is None:
-            return http.build_request(call.method, url, params=call.params, json=call.json, headers=headers)
-        return http.build_request(
-            call.method, url, params=call.params, json=call.json, headers=headers, timeout=timeout
-        )
+            return http.build_request(call.method, url, params=call.params, headers=headers, **body)
+        return http.build_request(call.method, url, params=call.params, headers=headers, timeout=timeout, **body)
 
     def headers_for(self, call: Call) -> dict[str, str]:
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json", **call.headers}

@@ -117,8 +117,9 @@ class AsyncJobSource(Protocol[M_co]):
     async def cancel(self, job_id: Any) -> M_co: ...
 
 
-#: One created (or resumed) server-side job: its id, its model, and the response that carried it.
-Created = tuple[Any, M, httpx.Response | None]
+#: One created (or resumed) server-side job: its id, its model, and the response that carried it (or just
+#: that response's headers: a job-creating response refers to its request, whose body may be megabytes).
+Created = tuple[Any, M, httpx.Response | httpx.Headers | None]
 
 
 @dataclass
@@ -222,8 +223,9 @@ class _JobCore(Generic[M, R]):
             raise JobTimeout(self.id, self.status, now - started)
         return wait
 
-    def new_part(self, job_id: Any, model: M, response: httpx.Response | None) -> JobPart[M]:
-        hint = parse_retry_after(response.headers.get("retry-after")) if response is not None else None
+    def new_part(self, job_id: Any, model: M, response: httpx.Response | httpx.Headers | None) -> JobPart[M]:
+        headers = response.headers if isinstance(response, httpx.Response) else response
+        hint = parse_retry_after(headers.get("retry-after")) if headers is not None else None
         return JobPart(job_id, model, retry_after=hint, next_poll_at=self.clock() + (hint or 0.0))
 
     def deadline_for(self, timeout: float | None) -> tuple[float | None, float]:
