@@ -123,14 +123,22 @@ def test_a_custom_api_key_is_the_one_accepted() -> None:
 
 
 @pytest.mark.parametrize(
-    ("method", "path"),
-    [("POST", "/api/v1/people/search"), ("GET", MATCH_PATH), ("POST", "/api/v1/people/match/extra")],
+    ("method", "path"), [("POST", "/api/v1/people/search"), ("POST", "/api/v1/people/match/extra")]
 )
 def test_an_undocumented_route_gets_404(http: httpx.Client, sim: Simulator, method: str, path: str) -> None:
     response = http.request(method, path)
     assert response.status_code == 404
     assert response.json() == {"error": f"No route for {method} {path}."}
     assert statuses(sim) == [404]
+
+
+def test_a_documented_path_with_a_method_it_does_not_take_gets_405_with_allow(
+    http: httpx.Client, sim: Simulator
+) -> None:
+    response = http.get(MATCH_PATH)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    assert statuses(sim) == [405]
 
 
 # --------------------------------------------------------------------------- request rules from the spec

@@ -537,19 +537,19 @@ def test_an_exclusion_entry_without_its_value_gets_400_not_a_crash(
     assert response.json()["_errors"][0]["source"]["pointer"].startswith(pointer)
 
 
-def test_an_unknown_path_gets_404_in_the_documented_error_shape() -> None:
+def test_an_unknown_path_gets_404_and_a_method_a_path_does_not_take_405_in_the_documented_error_shape() -> None:
     sim = Simulator(seed=7)
     with raw(sim) as http:
         unknown = http.get("/v2/people")
         wrong_method = http.delete("/account-info")
-    for response in (unknown, wrong_method):
-        assert response.status_code == 404
+    for response, code in ((unknown, "not_found"), (wrong_method, "method_not_allowed")):
         assert response.headers["Content-Type"] == "application/json"
         assert error_schema_problems(sim, response.json()) == []
         assert response.json()["object"] == "error"
-        assert response.json()["_errors"][0]["code"] == "not_found"
+        assert response.json()["_errors"][0]["code"] == code
     assert unknown.json()["_errors"][0]["detail"] == "No route for GET /v2/people."
-    assert statuses(sim) == [("GET", "/v2/people", 404), ("DELETE", "/account-info", 404)]
+    assert wrong_method.headers["Allow"] == "GET"
+    assert statuses(sim) == [("GET", "/v2/people", 404), ("DELETE", "/account-info", 405)]
 
 
 # --------------------------------------------------------------------------- 8. faults and the log
