@@ -16,8 +16,11 @@ FAIL_ON ?=
 PYTHON_API ?=
 DOCS ?=
 CHANGELOG ?=
+FUZZ_EXAMPLES ?= 100
+FUZZ_SEED ?= 20261130
+FUZZ_ARGS ?=
 
-.PHONY: help install demo spec check-spec generate check-generated diff spec-diff harvest drift update-spec docs-update bench bench-diff lint format test record record-live serve ci clean
+.PHONY: help install demo spec check-spec generate check-generated diff spec-diff harvest drift update-spec docs-update bench bench-diff lint format test fuzz record record-live serve ci clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -101,6 +104,9 @@ format: $(STAMP) ## Apply ruff fixes and formatting
 test: $(STAMP) $(NODE_STAMP) ## Run the test suite (offline: cassettes replay with the network blocked)
 	$(BIN)/pytest
 
+fuzz: $(STAMP) ## Schemathesis against each simulator, every check (FUZZ_EXAMPLES per operation and phase, FUZZ_SEED, VENDOR, FUZZ_ARGS)
+	$(PY) tools/fuzz.py --max-examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED) $(if $(VENDOR),--vendor $(VENDOR)) $(FUZZ_ARGS)
+
 record: $(STAMP) ## Re-record every cassette (Amplemarket and Apollo) against the simulators served on loopback
 	rm -rf tests/recorded/cassettes/simulator
 	AMPLEMARKET_RECORD=simulator $(BIN)/pytest tests/recorded/test_operations.py --record-mode=rewrite
@@ -113,7 +119,7 @@ record-live: ## Record cassettes against the real API (spends credits; needs AMP
 	$(MAKE) $(STAMP)
 	AMPLEMARKET_RECORD=live $(BIN)/pytest tests/recorded/test_operations.py --record-mode=rewrite
 
-ci: check-spec check-generated lint test demo ## Everything CI runs
+ci: check-spec check-generated lint test fuzz demo ## Everything CI runs
 
 clean: ## Remove the virtualenv, node_modules and caches
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

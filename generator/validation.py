@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+# openapi-spec-validator switches to jsonschema-rs whenever it is installed (schemathesis brings it), and
+# that backend words its messages differently; the build quotes them, so pin the one they are written for.
+os.environ.setdefault("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema")
 
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, oas30_format_checker
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
