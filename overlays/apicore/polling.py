@@ -134,6 +134,17 @@ class JobReader(Generic[M, R]):
     release: Callable[[M], M] | None = None
 
 
+@dataclass(frozen=True)
+class _Step(Generic[M, R]):
+    """One thing ``results()`` must do next (see ``_JobCore.step``)."""
+
+    kind: str  # give | poll | first | page | done
+    given: tuple[int | None, R] | None = None
+    part: JobPart[M] | None = None
+    index: int = -1
+    href: str = ""
+
+
 @dataclass
 class _Cursor(Generic[M, R]):
     """Where ``results()`` stands: the part and page being given out, and what is still to give."""
@@ -276,6 +287,30 @@ class _JobCore(Generic[M, R]):
         if self.plan is None or part >= len(self.plan.parts) or number >= len(self.plan.parts[part]):
             return None
         return self.plan.parts[part][number]
+
+    def step(self) -> _Step[M, R]:
+        """What ``results()`` does next: give a result, poll a part, fetch a page, or stop (no I/O here)."""
+        while True:
+            cursor = self.cursor
+            if cursor.pending:
+                self.given += 1
+                return _Step("give", given=cursor.pending.popleft())
+            if cursor.part is None:
+                index = self.ready()
+                if index is None:
+                    part = None if self.all_yielded() else self.next_part()
+                    return _Step("done") if part is None else _Step("poll", part=part)
+                if self.parts[index].released:  # given out in an earlier round: its first page is fetched again
+                    return _Step("first", part=self.parts[index], index=index)
+                self.start(index, self.parts[index].model)
+            elif not self.take():
+                href = self.reader.next_href(cursor.page)
+                if href:
+                    return _Step("page", href=href)
+                self.finish_part()
+
+    def turn_page(self, page: M) -> None:
+        self.cursor.page, self.cursor.offset = page, 0
 
     def finish_part(self) -> None:
         """Every result of the current part was given out: release its page and move on."""
@@ -441,30 +476,15 @@ class Job(_JobView[M, R]):
         if core.all_yielded():
             core.new_round()
         started = core.clock()
-        while True:
-            cursor = core.cursor
-            while cursor.pending:
-                core.given += 1
-                yield cursor.pending.popleft()
-            if cursor.part is None:
-                index = core.ready()
-                if index is None:
-                    if core.all_yielded():
-                        return
-                    part = core.next_part()
-                    if part is not None:
-                        self._poll(part, None, started)
-                    continue
-                part = core.parts[index]
-                core.start(index, self._source.fetch(part.id)[0] if part.released else part.model)
-                continue
-            if core.take():
-                continue
-            href = core.reader.next_href(cursor.page)
-            if href:
-                cursor.page, cursor.offset = self._source.fetch_href(href), 0
+        while (step := core.step()).kind != "done":
+            if step.given is not None:
+                yield step.given
+            elif step.kind == "poll" and step.part is not None:
+                self._poll(step.part, None, started)
+            elif step.kind == "first" and step.part is not None:
+                core.start(step.index, self._source.fetch(step.part.id)[0])
             else:
-                core.finish_part()
+                core.turn_page(self._source.fetch_href(step.href))
 
     def cancel(self) -> Job[M, R]:
         for part in self._core.parts:
@@ -531,30 +551,15 @@ class AsyncJob(_JobView[M, R]):
         if core.all_yielded():
             core.new_round()
         started = core.clock()
-        while True:
-            cursor = core.cursor
-            while cursor.pending:
-                core.given += 1
-                yield cursor.pending.popleft()
-            if cursor.part is None:
-                index = core.ready()
-                if index is None:
-                    if core.all_yielded():
-                        return
-                    part = core.next_part()
-                    if part is not None:
-                        await self._poll(part, None, started)
-                    continue
-                part = core.parts[index]
-                core.start(index, (await self._source.fetch(part.id))[0] if part.released else part.model)
-                continue
-            if core.take():
-                continue
-            href = core.reader.next_href(cursor.page)
-            if href:
-                cursor.page, cursor.offset = await self._source.fetch_href(href), 0
+        while (step := core.step()).kind != "done":
+            if step.given is not None:
+                yield step.given
+            elif step.kind == "poll" and step.part is not None:
+                await self._poll(step.part, None, started)
+            elif step.kind == "first" and step.part is not None:
+                core.start(step.index, (await self._source.fetch(step.part.id))[0])
             else:
-                core.finish_part()
+                core.turn_page(await self._source.fetch_href(step.href))
 
     async def cancel(self) -> AsyncJob[M, R]:
         for part in self._core.parts:
