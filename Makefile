@@ -39,7 +39,12 @@ install: $(STAMP) $(NODE_STAMP) ## Create .venv and node_modules with every pinn
 
 node_modules: $(NODE_STAMP)
 
-demo: $(STAMP) ## The main job: an end-to-end session against the built-in simulator (DEMO_ARGS=--live: the real API)
+demo: $(STAMP) ## The main job: `amplemarket enrich` on examples/leads.csv, then a library session, on the simulator (DEMO_ARGS=--live: the session on the real API)
+	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	echo '$$ amplemarket enrich examples/leads.csv -o leads-enriched.csv --simulate'; \
+	$(BIN)/amplemarket enrich examples/leads.csv -o "$$out/leads-enriched.csv" --simulate; \
+	echo; echo "leads-enriched.csv (first rows; the columns of examples/leads.csv, then status, reason, person_*, company_*):"; \
+	cut -d, -f1-7 "$$out/leads-enriched.csv" | head -n 4; echo
 	$(PY) -m amplemarket.demo $(DEMO_ARGS)
 
 serve: $(STAMP) ## Serve the simulator on http://127.0.0.1:8000 (PORT=0 picks a free port)

@@ -186,6 +186,7 @@ def test_the_search_answers_as_matches_decides_for_every_filter() -> None:
         {"company_names": ["Blue", "Iron"], "person_name": "a"},
         {"person_name": "ana silva"},
         {"person_titles": ["astronaut"]},
+        {"company_domains": [sim.people.company_domain(5)], "person_titles": ["a"]},
     ]
     with raw(sim) as http:
         for filters in cases:

@@ -307,7 +307,7 @@ class Population:
             selected = bytes(1 if code in codes else 0 for code in range(256))
             candidates = list(compress(range(self.size), columns.profiles().translate(selected)))
         employers: set[int] | None = None
-        for name, field in (("company_names", "name"), ("company_industries", "industry"), ("company_sizes", "size")):
+        for name, field in _COMPANY_FILTERS:
             if name in active:
                 texts = [str(self.company(index)[field]) for index in range(self.companies)]
                 allowed = _allowed(active[name], texts)
@@ -338,6 +338,7 @@ class Population:
             "company_names": company["name"],
             "company_industries": company["industry"],
             "company_sizes": company["size"],
+            "company_domains": company["website"],
         }
         for key, value in checks.items():
             wanted = filters.get(key)
@@ -355,6 +356,14 @@ SEARCH_FILTERS = (
     "company_names",
     "company_industries",
     "company_sizes",
+    "company_domains",
+)
+#: The company filters: search member -> the company field it is matched in (case-insensitive substring).
+_COMPANY_FILTERS = (
+    ("company_names", "name"),
+    ("company_industries", "industry"),
+    ("company_sizes", "size"),
+    ("company_domains", "website"),
 )
 #: "first last" in lower case -> (index in FIRST, index in LAST).
 _NAME_PAIRS = {f"{first} {last}".lower(): (i, j) for i, first in enumerate(FIRST) for j, last in enumerate(LAST)}
