@@ -99,7 +99,7 @@ from apicore.errors import (
     ServerError,
     UnavailableForLegalReasons,
 )
-from apicore.inputs import Problems, as_mapping, require
+from apicore.inputs import Problems, as_mapping, mapping_of, require
 from apicore.inputs import build_model as _body
 from apicore.requests import Request, endpoint_request, link_request
 
@@ -182,18 +182,9 @@ def check_person_query(query: Mapping[str, Any]) -> None:
     problems.raise_if_any()
 
 
-def _mapping(problems: Problems, where: str, item: Any, rule: str) -> dict[str, Any] | None:
-    """The item as a plain dict without None values, or None (reported) when it is not a mapping or a model."""
-    data = as_mapping(item)
-    if data is None:
-        problems.add(where, rule)
-        return None
-    return {k: v for k, v in data.items() if v is not None}
-
-
 def enrichment_lead(problems: Problems, where: str, item: Any) -> dict[str, Any] | None:
     """One lead of an enrichment request, cleaned; every broken rule goes to ``problems``."""
-    cleaned = _mapping(problems, where, item, "must be a mapping such as {'email': ...}")
+    cleaned = mapping_of(problems, where, item, "must be a mapping such as {'email': ...}")
     if cleaned is not None:
         _check_person_fields(problems, where, cleaned, _ENRICH_FIELDS)
     return cleaned
@@ -255,7 +246,7 @@ def _check_data_fields(problems: Problems, where: str, data: Any) -> None:
 
 def sequence_lead(problems: Problems, where: str, item: Any) -> dict[str, Any] | None:
     """One lead for add-leads, cleaned; every broken rule goes to ``problems``."""
-    cleaned = _mapping(problems, where, item, "must be a mapping with email and/or linkedin_url")
+    cleaned = mapping_of(problems, where, item, "must be a mapping with email and/or linkedin_url")
     if cleaned is None:
         return None
     for key in sorted(cleaned.keys() - _SEQUENCE_LEAD_FIELDS):
@@ -277,9 +268,9 @@ def sequence_lead(problems: Problems, where: str, item: Any) -> dict[str, Any] |
 
 
 def sequence_id_problems(sequence_id: Any) -> list[InputProblem]:
-    if sequence_id is None or (isinstance(sequence_id, str) and not sequence_id.strip()):
-        return [InputProblem("sequence_id", "is required")]
-    return []
+    problems = Problems()
+    problems.required("sequence_id", sequence_id)
+    return problems.items
 
 
 LEAD_LIST_TYPES = ("linkedin", "email", "titles_and_company")
@@ -293,7 +284,7 @@ def lead_list_lead(kind: str) -> Callable[[Problems, str, Any], dict[str, Any] |
     """The check of one lead of a ``kind`` lead list."""
 
     def check(problems: Problems, where: str, item: Any) -> dict[str, Any] | None:
-        cleaned = _mapping(problems, where, item, "must be a mapping")
+        cleaned = mapping_of(problems, where, item, "must be a mapping")
         if cleaned is None:
             return None
         needed = _LEAD_LIST_NEEDS.get(kind)

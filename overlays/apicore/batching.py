@@ -124,14 +124,9 @@ class Plan:
         """Results a job gives back: one per valid input position (duplicates included)."""
         return self.sent + sum(len(dups) for dups in self.duplicates.values())
 
-    def items(self, part: int) -> list[dict[str, Any]]:
-        """The cleaned items of part ``part``, built now (call it just before sending the part)."""
-        if self._sequence is not None:
-            return [self._cleaned(position) for position in self.parts[part]]
-        return [json.loads(line) for line in self.canonicals(part)]
-
     def canonicals(self, part: int) -> Iterator[bytes]:
-        """The canonical JSON of each item of part ``part``, in order."""
+        """The canonical JSON of each cleaned item of part ``part``, in order, built as it is read (call it
+        just before sending the part)."""
         if self._sequence is not None:
             for position in self.parts[part]:
                 yield _canonical(self._cleaned(position))

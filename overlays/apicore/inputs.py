@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from .errors import InputProblem, InvalidInput
 
-__all__ = ["EMAIL", "Problems", "as_mapping", "build_model", "chunks", "mappings", "plain", "require"]
+__all__ = ["EMAIL", "Problems", "as_mapping", "build_model", "chunks", "mapping_of", "mappings", "plain", "require"]
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -36,6 +36,11 @@ class Problems:
             self.add(where, "must not be empty (at least one item)")
             return False
         return True
+
+    def required(self, where: str, value: Any, rule: str = "is required") -> None:
+        """Report ``value`` when it is missing or blank."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.add(where, rule)
 
     def email(self, where: str, value: Any) -> None:
         if not isinstance(value, str) or not EMAIL.match(value):
@@ -66,19 +71,25 @@ def mappings(problems: Problems, items: Sequence[Any], name: str, rule: str) -> 
     """
     for index, item in enumerate(items):
         where = f"{name}[{index}]"
-        data = as_mapping(item)
-        if data is None:
-            problems.add(where, rule)
-            continue
-        yield where, {k: v for k, v in data.items() if v is not None}
+        cleaned = mapping_of(problems, where, item, rule)
+        if cleaned is not None:
+            yield where, cleaned
+
+
+def mapping_of(problems: Problems, where: str, item: Any, rule: str) -> dict[str, Any] | None:
+    """``item`` as a plain dict without None values, or None (reported at ``where``) when it is not a mapping."""
+    data = as_mapping(item)
+    if data is None:
+        problems.add(where, rule)
+        return None
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def require(where: str, value: Any, rule: str = "is required") -> None:
     """Raise ``InvalidInput`` at once when ``value`` is missing or blank."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        problems = Problems()
-        problems.add(where, rule)
-        problems.raise_if_any()
+    problems = Problems()
+    problems.required(where, value, rule)
+    problems.raise_if_any()
 
 
 def plain(value: Any) -> Any:
