@@ -15,12 +15,31 @@ classes; an ``errors.APIError`` carries the server's ``request_id`` (quote it to
 
 from __future__ import annotations
 
-from apicore import AsyncJob, AsyncPaginator, Job, Limit, Paginator, PollPolicy, RateLimiter
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from . import errors
-from ._async_client import AsyncAmplemarket
-from ._client import Amplemarket
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from apicore import AsyncJob, AsyncPaginator, Job, Limit, Paginator, PollPolicy, RateLimiter
+
+    from . import errors
+    from ._async_client import AsyncAmplemarket
+    from ._client import Amplemarket
+
+#: Where each public name lives: imported on first use (PEP 562), so ``import amplemarket`` and the command
+#: line's ``--help`` do not pay for httpx, the clients and the generated package until a name is used.
+_LAZY = {
+    "Amplemarket": "amplemarket._client",
+    "AsyncAmplemarket": "amplemarket._async_client",
+    "AsyncJob": "apicore",
+    "AsyncPaginator": "apicore",
+    "Job": "apicore",
+    "Limit": "apicore",
+    "Paginator": "apicore",
+    "PollPolicy": "apicore",
+    "RateLimiter": "apicore",
+}
 
 __all__ = [
     "Amplemarket",
@@ -35,3 +54,18 @@ __all__ = [
     "__version__",
     "errors",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "errors":
+        value: Any = importlib.import_module("amplemarket.errors")
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later look-ups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from amplemarket_api.models import (
-    AccountInfo,
-    AddLeads,
-    Call,
-    CallDispositions,
-    Company,
-    Contact,
-    EmailValidation,
-    EmailValidationResult,
-    ExclusionStatus,
-    LeadList,
-    LeadListEntry,
-    Person,
-    PersonEnrichment,
-    PersonEnrichmentResult,
-    PersonSearch,
-    PhoneNumberReview,
-    Task,
-    TaskAction,
-    TaskStatuses,
-    TaskTypes,
-    User,
-)
-from amplemarket_api.models import (
-    Sequence as SequenceModel,
-)
+from amplemarket_api import models
 from apicore import AsyncJob, AsyncPaginator, PollPolicy, RateLimiter, cursor_next_href
 from apicore.batching import OnInvalid, Plan
 from apicore.errors import ClientError, PartialBatchError
@@ -40,7 +15,36 @@ from apicore.requests import Request
 
 from . import _ops
 from ._base import DEFAULT_TIMEOUT, AsyncClientBase, build_config
-from ._ops import AddLeadsSummary
+
+if TYPE_CHECKING:
+    from amplemarket_api.models import (
+        AccountInfo,
+        AddLeads,
+        Call,
+        CallDispositions,
+        Company,
+        Contact,
+        EmailValidation,
+        EmailValidationResult,
+        ExclusionStatus,
+        LeadList,
+        LeadListEntry,
+        Person,
+        PersonEnrichment,
+        PersonEnrichmentResult,
+        PersonSearch,
+        PhoneNumberReview,
+        Task,
+        TaskAction,
+        TaskStatuses,
+        TaskTypes,
+        User,
+    )
+    from amplemarket_api.models import (
+        Sequence as SequenceModel,
+    )
+
+    from ._summary import AddLeadsSummary
 
 __all__ = ["AsyncAmplemarket"]
 
@@ -160,7 +164,7 @@ class People(_Resource):
 
     def __init__(self, client: AsyncAmplemarket) -> None:
         super().__init__(client)
-        self._jobs = _JobSource(client, _ops.get_enrichment, _ops.cancel_enrichment, PersonEnrichment)
+        self._jobs = _JobSource(client, _ops.get_enrichment, _ops.cancel_enrichment, models.PersonEnrichment)
 
     async def find(
         self,
@@ -226,7 +230,7 @@ class Companies(_Resource):
 class EmailValidations(_Resource):
     def __init__(self, client: AsyncAmplemarket) -> None:
         super().__init__(client)
-        self._jobs = _JobSource(client, _ops.get_email_validation, _ops.cancel_email_validation, EmailValidation)
+        self._jobs = _JobSource(client, _ops.get_email_validation, _ops.cancel_email_validation, models.EmailValidation)
 
     async def validate(
         self, emails: Iterable[str | Mapping[str, Any]], *, on_invalid: OnInvalid = "raise"
@@ -242,7 +246,7 @@ class EmailValidations(_Resource):
 class LeadLists(_Resource):
     def __init__(self, client: AsyncAmplemarket) -> None:
         super().__init__(client)
-        self._jobs = _JobSource(client, _ops.get_list, None, LeadList)
+        self._jobs = _JobSource(client, _ops.get_list, None, models.LeadList)
 
     async def create(
         self,
@@ -265,7 +269,7 @@ class LeadLists(_Resource):
 
     def list(self, **filters: Any) -> AsyncPaginator[Any, LeadList]:
         """Every lead list (filters: status, owner_id, owner_email, pagesize)."""
-        return self._client._cursor(_ops.list_lists(filters), _ops.LeadListsPage, _ops.lead_lists_items)
+        return self._client._cursor(_ops.list_lists(filters), models.LeadLists, _ops.lead_lists_items)
 
     async def get(self, list_id: str) -> AsyncJob[LeadList, LeadListEntry]:
         return await self._client._resume(self._jobs, list_id, _ops.LEAD_LIST_READER)
@@ -274,7 +278,7 @@ class LeadLists(_Resource):
 class Sequences(_Resource):
     def list(self, **filters: Any) -> AsyncPaginator[Any, SequenceModel]:
         """Every sequence (filters: name, status, created_by_user_id, created_by_user_email)."""
-        return self._client._cursor(_ops.list_sequences(filters), _ops.SequencesPage, _ops.sequences_items)
+        return self._client._cursor(_ops.list_sequences(filters), models.Sequences, _ops.sequences_items)
 
     async def add_leads(
         self,
@@ -330,7 +334,7 @@ class Exclusions:
 class Tasks(_Resource):
     def list(self, user_id: str, **filters: Any) -> AsyncPaginator[Any, Task]:
         """Every task of ``user_id`` (filters: type, status, automatic, keyword, sequence_key, ...)."""
-        return self._client._cursor(_ops.list_tasks(user_id, filters), _ops.TasksPage, _ops.tasks_items)
+        return self._client._cursor(_ops.list_tasks(user_id, filters), models.Tasks, _ops.tasks_items)
 
     async def complete(self, task_id: str, *, set_lead_to_completed: bool | None = None) -> TaskAction:
         return await self._client._run(
@@ -350,7 +354,7 @@ class Tasks(_Resource):
 class Users(_Resource):
     def list(self, **filters: Any) -> AsyncPaginator[Any, User]:
         """Every user of the account (filters: status, role, email)."""
-        return self._client._cursor(_ops.list_users(filters), _ops.UsersPage, _ops.users_items)
+        return self._client._cursor(_ops.list_users(filters), models.Users, _ops.users_items)
 
 
 class Account(_Resource):

@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from amplemarket_api.models import (
-    AccountInfo,
-    AddLeads,
-    Call,
-    CallDispositions,
-    Company,
-    Contact,
-    EmailValidation,
-    EmailValidationResult,
-    ExclusionStatus,
-    LeadList,
-    LeadListEntry,
-    Person,
-    PersonEnrichment,
-    PersonEnrichmentResult,
-    PersonSearch,
-    PhoneNumberReview,
-    Task,
-    TaskAction,
-    TaskStatuses,
-    TaskTypes,
-    User,
-)
-from amplemarket_api.models import (
-    Sequence as SequenceModel,
-)
+from amplemarket_api import models
 from apicore import Job, Paginator, PollPolicy, RateLimiter, cursor_next_href
 from apicore.batching import OnInvalid, Plan
 from apicore.errors import ClientError, PartialBatchError
@@ -40,7 +15,36 @@ from apicore.requests import Request
 
 from . import _ops
 from ._base import DEFAULT_TIMEOUT, SyncClientBase, build_config
-from ._ops import AddLeadsSummary
+
+if TYPE_CHECKING:
+    from amplemarket_api.models import (
+        AccountInfo,
+        AddLeads,
+        Call,
+        CallDispositions,
+        Company,
+        Contact,
+        EmailValidation,
+        EmailValidationResult,
+        ExclusionStatus,
+        LeadList,
+        LeadListEntry,
+        Person,
+        PersonEnrichment,
+        PersonEnrichmentResult,
+        PersonSearch,
+        PhoneNumberReview,
+        Task,
+        TaskAction,
+        TaskStatuses,
+        TaskTypes,
+        User,
+    )
+    from amplemarket_api.models import (
+        Sequence as SequenceModel,
+    )
+
+    from ._summary import AddLeadsSummary
 
 __all__ = ["Amplemarket"]
 
@@ -164,7 +168,7 @@ class People(_Resource):
 
     def __init__(self, client: Amplemarket) -> None:
         super().__init__(client)
-        self._jobs = _JobSource(client, _ops.get_enrichment, _ops.cancel_enrichment, PersonEnrichment)
+        self._jobs = _JobSource(client, _ops.get_enrichment, _ops.cancel_enrichment, models.PersonEnrichment)
 
     def find(
         self,
@@ -233,7 +237,7 @@ class Companies(_Resource):
 class EmailValidations(_Resource):
     def __init__(self, client: Amplemarket) -> None:
         super().__init__(client)
-        self._jobs = _JobSource(client, _ops.get_email_validation, _ops.cancel_email_validation, EmailValidation)
+        self._jobs = _JobSource(client, _ops.get_email_validation, _ops.cancel_email_validation, models.EmailValidation)
 
     def validate(
         self, emails: Iterable[str | Mapping[str, Any]], *, on_invalid: OnInvalid = "raise"
@@ -252,7 +256,7 @@ class EmailValidations(_Resource):
 class LeadLists(_Resource):
     def __init__(self, client: Amplemarket) -> None:
         super().__init__(client)
-        self._jobs = _JobSource(client, _ops.get_list, None, LeadList)
+        self._jobs = _JobSource(client, _ops.get_list, None, models.LeadList)
 
     def create(
         self,
@@ -276,7 +280,7 @@ class LeadLists(_Resource):
 
     def list(self, **filters: Any) -> Paginator[Any, LeadList]:
         """Every lead list (filters: status, owner_id, owner_email, pagesize)."""
-        return self._client._cursor(_ops.list_lists(filters), _ops.LeadListsPage, _ops.lead_lists_items)
+        return self._client._cursor(_ops.list_lists(filters), models.LeadLists, _ops.lead_lists_items)
 
     def get(self, list_id: str) -> Job[LeadList, LeadListEntry]:
         return self._client._resume(self._jobs, list_id, _ops.LEAD_LIST_READER)
@@ -285,7 +289,7 @@ class LeadLists(_Resource):
 class Sequences(_Resource):
     def list(self, **filters: Any) -> Paginator[Any, SequenceModel]:
         """Every sequence (filters: name, status, created_by_user_id, created_by_user_email)."""
-        return self._client._cursor(_ops.list_sequences(filters), _ops.SequencesPage, _ops.sequences_items)
+        return self._client._cursor(_ops.list_sequences(filters), models.Sequences, _ops.sequences_items)
 
     def add_leads(
         self,
@@ -344,7 +348,7 @@ class Exclusions:
 class Tasks(_Resource):
     def list(self, user_id: str, **filters: Any) -> Paginator[Any, Task]:
         """Every task of ``user_id`` (filters: type, status, automatic, keyword, sequence_key, ...)."""
-        return self._client._cursor(_ops.list_tasks(user_id, filters), _ops.TasksPage, _ops.tasks_items)
+        return self._client._cursor(_ops.list_tasks(user_id, filters), models.Tasks, _ops.tasks_items)
 
     def complete(self, task_id: str, *, set_lead_to_completed: bool | None = None) -> TaskAction:
         return self._client._run(_ops.finish_task(task_id, skip=False, set_lead_to_completed=set_lead_to_completed))
@@ -362,7 +366,7 @@ class Tasks(_Resource):
 class Users(_Resource):
     def list(self, **filters: Any) -> Paginator[Any, User]:
         """Every user of the account (filters: status, role, email)."""
-        return self._client._cursor(_ops.list_users(filters), _ops.UsersPage, _ops.users_items)
+        return self._client._cursor(_ops.list_users(filters), models.Users, _ops.users_items)
 
 
 class Account(_Resource):

@@ -7,86 +7,20 @@ Shared by the sync and async clients: every function here validates its argument
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib
 import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
 import httpx
 
-from amplemarket_api import Client as _ParserClient
-from amplemarket_api.api.account import account_info
-from amplemarket_api.api.calls import create_calls, get_call_dispositions
-from amplemarket_api.api.companies_enrichment import single_company_enrichment
-from amplemarket_api.api.contacts import get_contact, get_contact_by_email, get_contacts
-from amplemarket_api.api.email_validation import (
-    cancel_batch_of_email_validations,
-    retrieve_email_validation_results,
-    start_batch_of_email_validations,
-)
-from amplemarket_api.api.exclusion_lists import (
-    create_excluded_domains,
-    create_excluded_emails,
-    delete_excluded_domains,
-    delete_excluded_emails,
-    get_excluded_domains,
-    get_excluded_emails,
-)
-from amplemarket_api.api.lead_list import create_lead_list, get_lead_lists, retrieve_lead_list
-from amplemarket_api.api.people_enrichment import (
-    cancel_batch_of_person_enrichments,
-    retrieve_person_enrichment_results,
-    single_person_enrichment,
-    start_batch_of_person_enrichments,
-)
-from amplemarket_api.api.phone_numbers import review_phone_number
-from amplemarket_api.api.searcher import search_people
-from amplemarket_api.api.sequences import add_leads, get_sequences
-from amplemarket_api.api.tasks import complete_task, get_tasks, get_tasks_statuses, get_tasks_types, skip_task
-from amplemarket_api.api.users import get_users
+from amplemarket_api import models
 from amplemarket_api.limits import RATE_LIMITS, USAGE_LIMITS
-from amplemarket_api.models import (
-    AccountInfo,
-    AddLeads,
-    AddLeadsRequest,
-    Call,
-    CallDispositions,
-    CancelRequest,
-    Company,
-    CompleteTaskRequest,
-    Contact,
-    Contacts,
-    EmailValidation,
-    EmailValidationsRequest,
-    ExcludedDomains,
-    ExcludedDomainsRequest,
-    ExcludedEmails,
-    ExcludedEmailsRequest,
-    ExclusionStatus,
-    LeadList,
-    LeadListRequest,
-    LeadLists,
-    LogCallRequest,
-    PeopleSearchRequest,
-    Person,
-    PersonEnrichment,
-    PersonSearch,
-    PhoneNumberReview,
-    PhoneNumberReviewRequest,
-    Sequences,
-    SingleContact,
-    StartBatchOfPersonEnrichmentsRequest,
-    TaskAction,
-    Tasks,
-    TaskStatuses,
-    TaskTypes,
-    Users,
-)
-from amplemarket_api.types import UNSET
 from apicore import JobReader, Limit, cursor_next_href, search_next_page
-from apicore.batching import OnInvalid, Plan, Skipped, plan_batch
+from apicore.batching import OnInvalid, Plan, plan_batch
 from apicore.errors import (
     APIError,
     AuthenticationError,
@@ -102,6 +36,9 @@ from apicore.errors import (
 from apicore.inputs import Problems, as_mapping, mapping_of, require
 from apicore.inputs import build_model as _body
 from apicore.requests import Request, endpoint_request, link_request
+
+if TYPE_CHECKING:
+    from ._summary import AddLeadsSummary
 
 M = TypeVar("M")
 
@@ -136,11 +73,34 @@ ERROR_CODES: dict[str, type[APIError]] = {
     "internal_server_error": ServerError,
 }
 
-PARSER = _ParserClient(base_url="https://api.amplemarket.com")
+
+@functools.cache
+def _parser() -> Any:
+    """The generated client that the endpoint modules' ``parse_response`` takes (made on first use: it needs
+    attrs, which ``import amplemarket`` does not import)."""
+    from amplemarket_api import Client
+
+    return Client(base_url="https://api.amplemarket.com")
+
+
+_ENDPOINTS: dict[str, Any] = {}
+
+
+def _api(name: str) -> Any:
+    """The generated endpoint module ``amplemarket_api.api.<name>``, imported on first use (not by ``import
+    amplemarket``: a program pays for the operations it calls)."""
+    module = _ENDPOINTS.get(name)
+    if module is None:
+        module = _ENDPOINTS[name] = importlib.import_module(f"amplemarket_api.api.{name}")
+    return module
 
 
 def _unset(value: Any) -> Any:
-    return UNSET if value is None else value
+    if value is None:
+        from amplemarket_api.types import UNSET  # with attrs: imported when first needed, not by import amplemarket
+
+        return UNSET
+    return value
 
 
 def _text(value: Any) -> str | None:
@@ -320,28 +280,34 @@ def _uuid(problems: Problems, where: str, value: Any) -> None:
 
 
 # --------------------------------------------------------------------------- requests
-def find_person(**query: Any) -> Request[Person]:
+def find_person(**query: Any) -> Request[models.Person]:
     check_person_query({k: v for k, v in query.items() if not k.startswith("reveal_")})
     args = {k: _unset(v) for k, v in query.items()}
-    return endpoint_request(single_person_enrichment, Person, PARSER, **args)
+    return endpoint_request(_api("people_enrichment.single_person_enrichment"), models.Person, _parser(), **args)
 
 
-def find_company(domain: str | None, linkedin_url: str | None) -> Request[Company]:
+def find_company(domain: str | None, linkedin_url: str | None) -> Request[models.Company]:
     if bool(domain) == bool(linkedin_url):
         problems = Problems()
         problems.add("companies.find", "give exactly one of domain or linkedin_url")
         problems.raise_if_any()
     return endpoint_request(
-        single_company_enrichment, Company, PARSER, domain=_unset(domain), linkedin_url=_unset(linkedin_url)
+        _api("companies_enrichment.single_company_enrichment"),
+        models.Company,
+        _parser(),
+        domain=_unset(domain),
+        linkedin_url=_unset(linkedin_url),
     )
 
 
-def search_page(filters: Mapping[str, Any], page: int, page_size: int | None) -> Request[PersonSearch]:
+def search_page(filters: Mapping[str, Any], page: int, page_size: int | None) -> Request[models.PersonSearch]:
     body: dict[str, Any] = {k: v for k, v in filters.items() if v is not None}
     body["page"] = page
     if page_size is not None:
         body["page_size"] = page_size
-    return endpoint_request(search_people, PersonSearch, PARSER, body=_body(PeopleSearchRequest, body))
+    return endpoint_request(
+        _api("searcher.search_people"), models.PersonSearch, _parser(), body=_body(models.PeopleSearchRequest, body)
+    )
 
 
 class SearchPages:
@@ -353,11 +319,11 @@ class SearchPages:
         self._size = page_size
         self._asked = start_page
 
-    def first(self) -> Request[PersonSearch]:
+    def first(self) -> Request[models.PersonSearch]:
         self._asked = self._start
         return search_page(self._filters, self._start, self._size)
 
-    def after(self, page: PersonSearch) -> Request[PersonSearch] | None:
+    def after(self, page: models.PersonSearch) -> Request[models.PersonSearch] | None:
         number = search_next_page(page, requested=self._asked, items=len(search_items(page)))
         if number is None:
             return None
@@ -377,81 +343,112 @@ def _with_items(request: Request[M], key: str, rows: Iterable[bytes]) -> Request
     return Request(dataclasses.replace(request.call, json=None, content=content), request.parse)
 
 
-def start_enrichment(leads: Iterable[bytes], reveal_email: bool, reveal_phone: bool) -> Request[PersonEnrichment]:
+def start_enrichment(
+    leads: Iterable[bytes], reveal_email: bool, reveal_phone: bool
+) -> Request[models.PersonEnrichment]:
     body = _body(
-        StartBatchOfPersonEnrichmentsRequest,
+        models.StartBatchOfPersonEnrichmentsRequest,
         {"leads": [], "reveal_email": reveal_email, "reveal_phone_numbers": reveal_phone},
     )
-    request = endpoint_request(start_batch_of_person_enrichments, PersonEnrichment, PARSER, creates=True, body=body)
+    request = endpoint_request(
+        _api("people_enrichment.start_batch_of_person_enrichments"),
+        models.PersonEnrichment,
+        _parser(),
+        creates=True,
+        body=body,
+    )
     return _with_items(request, "leads", leads)
 
 
-def get_enrichment(job_id: Any) -> Request[PersonEnrichment]:
-    return endpoint_request(retrieve_person_enrichment_results, PersonEnrichment, PARSER, id=job_id)
+def get_enrichment(job_id: Any) -> Request[models.PersonEnrichment]:
+    return endpoint_request(
+        _api("people_enrichment.retrieve_person_enrichment_results"), models.PersonEnrichment, _parser(), id=job_id
+    )
 
 
-def cancel_enrichment(job_id: Any) -> Request[PersonEnrichment]:
-    body = _body(CancelRequest, {"status": "canceled"})
-    return endpoint_request(cancel_batch_of_person_enrichments, PersonEnrichment, PARSER, id=job_id, body=body)
+def cancel_enrichment(job_id: Any) -> Request[models.PersonEnrichment]:
+    body = _body(models.CancelRequest, {"status": "canceled"})
+    return endpoint_request(
+        _api("people_enrichment.cancel_batch_of_person_enrichments"),
+        models.PersonEnrichment,
+        _parser(),
+        id=job_id,
+        body=body,
+    )
 
 
-def start_email_validation(emails: Iterable[bytes]) -> Request[EmailValidation]:
-    body = _body(EmailValidationsRequest, {"emails": []})
-    request = endpoint_request(start_batch_of_email_validations, EmailValidation, PARSER, creates=True, body=body)
+def start_email_validation(emails: Iterable[bytes]) -> Request[models.EmailValidation]:
+    body = _body(models.EmailValidationsRequest, {"emails": []})
+    request = endpoint_request(
+        _api("email_validation.start_batch_of_email_validations"),
+        models.EmailValidation,
+        _parser(),
+        creates=True,
+        body=body,
+    )
     return _with_items(request, "emails", emails)
 
 
-def get_email_validation(job_id: Any) -> Request[EmailValidation]:
-    return endpoint_request(retrieve_email_validation_results, EmailValidation, PARSER, id=str(job_id))
+def get_email_validation(job_id: Any) -> Request[models.EmailValidation]:
+    return endpoint_request(
+        _api("email_validation.retrieve_email_validation_results"), models.EmailValidation, _parser(), id=str(job_id)
+    )
 
 
-def cancel_email_validation(job_id: Any) -> Request[EmailValidation]:
-    body = _body(CancelRequest, {"status": "canceled"})
-    return endpoint_request(cancel_batch_of_email_validations, EmailValidation, PARSER, id=str(job_id), body=body)
+def cancel_email_validation(job_id: Any) -> Request[models.EmailValidation]:
+    body = _body(models.CancelRequest, {"status": "canceled"})
+    return endpoint_request(
+        _api("email_validation.cancel_batch_of_email_validations"),
+        models.EmailValidation,
+        _parser(),
+        id=str(job_id),
+        body=body,
+    )
 
 
-def create_list(body: dict[str, Any], leads: Iterable[bytes]) -> Request[LeadList]:
-    model = _body(LeadListRequest, {**body, "leads": []})
-    return _with_items(endpoint_request(create_lead_list, LeadList, PARSER, creates=True, body=model), "leads", leads)
+def create_list(body: dict[str, Any], leads: Iterable[bytes]) -> Request[models.LeadList]:
+    model = _body(models.LeadListRequest, {**body, "leads": []})
+    return _with_items(
+        endpoint_request(_api("lead_list.create_lead_list"), models.LeadList, _parser(), creates=True, body=model),
+        "leads",
+        leads,
+    )
 
 
-def get_list(list_id: Any) -> Request[LeadList]:
-    return endpoint_request(retrieve_lead_list, LeadList, PARSER, id=str(list_id))
+def get_list(list_id: Any) -> Request[models.LeadList]:
+    return endpoint_request(_api("lead_list.retrieve_lead_list"), models.LeadList, _parser(), id=str(list_id))
 
 
-def list_lists(filters: Mapping[str, Any]) -> Request[LeadLists]:
-    return endpoint_request(get_lead_lists, LeadLists, PARSER, **{k: _unset(v) for k, v in filters.items()})
+def list_lists(filters: Mapping[str, Any]) -> Request[models.LeadLists]:
+    return endpoint_request(
+        _api("lead_list.get_lead_lists"), models.LeadLists, _parser(), **{k: _unset(v) for k, v in filters.items()}
+    )
 
 
-def list_sequences(filters: Mapping[str, Any]) -> Request[Sequences]:
-    return endpoint_request(get_sequences, Sequences, PARSER, **{k: _unset(v) for k, v in filters.items()})
+def list_sequences(filters: Mapping[str, Any]) -> Request[models.Sequences]:
+    return endpoint_request(
+        _api("sequences.get_sequences"), models.Sequences, _parser(), **{k: _unset(v) for k, v in filters.items()}
+    )
 
 
 def add_sequence_leads(
     sequence_id: str, leads: Iterable[bytes], settings: Mapping[str, Any] | None
-) -> Request[AddLeads]:
+) -> Request[models.AddLeads]:
     body: dict[str, Any] = {"leads": []}
     if settings:
         body["settings"] = dict(settings)
     request = endpoint_request(
-        add_leads, AddLeads, PARSER, creates=True, id=sequence_id, body=_body(AddLeadsRequest, body)
+        _api("sequences.add_leads"),
+        models.AddLeads,
+        _parser(),
+        creates=True,
+        id=sequence_id,
+        body=_body(models.AddLeadsRequest, body),
     )
     return _with_items(request, "leads", leads)
 
 
-@attrs.define
-class AddLeadsSummary(AddLeads):
-    """The server's add-leads summary for every part sent, plus the rows the client did not send.
-
-    ``skipped``: rows set aside by ``on_invalid="skip"``; ``duplicates``: position sent -> the later
-    positions that repeated it exactly (sent once).  Neither is part of ``to_dict()``.
-    """
-
-    skipped: list[Skipped] = attrs.field(factory=list, kw_only=True)
-    duplicates: dict[int, list[int]] = attrs.field(factory=dict, kw_only=True)
-
-
-def merge_add_leads(parts: Sequence[AddLeads], plan: Plan | None = None) -> AddLeadsSummary:
+def merge_add_leads(parts: Sequence[models.AddLeads], plan: Plan | None = None) -> AddLeadsSummary:
     """One summary for a request that was split into several, with what the plan set aside."""
     merged: dict[str, Any] = {}
     for part in parts:
@@ -462,6 +459,8 @@ def merge_add_leads(parts: Sequence[AddLeads], plan: Plan | None = None) -> AddL
                 merged[key] = [*merged.get(key, []), *value]
             else:
                 merged.setdefault(key, value)
+    from ._summary import AddLeadsSummary  # attrs and the model, on first use
+
     summary = AddLeadsSummary.from_dict(merged)
     if plan is not None:
         summary.skipped = list(plan.skipped)
@@ -510,54 +509,65 @@ def release_results(model: Any) -> Any:
 
 def exclusions_page(kind: str, filters: Mapping[str, Any]) -> Request[Any]:
     module, model = (
-        (get_excluded_domains, ExcludedDomains) if kind == "domains" else (get_excluded_emails, ExcludedEmails)
+        (_api("exclusion_lists.get_excluded_domains"), models.ExcludedDomains)
+        if kind == "domains"
+        else (_api("exclusion_lists.get_excluded_emails"), models.ExcludedEmails)
     )
-    return endpoint_request(module, model, PARSER, **{k: _unset(v) for k, v in filters.items()})
+    return endpoint_request(module, model, _parser(), **{k: _unset(v) for k, v in filters.items()})
 
 
-def change_exclusions(kind: str, values: Sequence[str], *, add: bool) -> Request[ExclusionStatus]:
+def change_exclusions(kind: str, values: Sequence[str], *, add: bool) -> Request[models.ExclusionStatus]:
     if kind == "domains":
-        body: Any = _body(ExcludedDomainsRequest, {"excluded_domains": [{"domain": v} for v in domain_list(values)]})
-        module = create_excluded_domains if add else delete_excluded_domains
+        body: Any = _body(
+            models.ExcludedDomainsRequest, {"excluded_domains": [{"domain": v} for v in domain_list(values)]}
+        )
+        module = (
+            _api("exclusion_lists.create_excluded_domains") if add else _api("exclusion_lists.delete_excluded_domains")
+        )
     else:
-        body = _body(ExcludedEmailsRequest, {"excluded_emails": [{"email": v} for v in email_list(values)]})
-        module = create_excluded_emails if add else delete_excluded_emails
-    return endpoint_request(module, ExclusionStatus, PARSER, creates=add, body=body)
+        body = _body(models.ExcludedEmailsRequest, {"excluded_emails": [{"email": v} for v in email_list(values)]})
+        module = (
+            _api("exclusion_lists.create_excluded_emails") if add else _api("exclusion_lists.delete_excluded_emails")
+        )
+    return endpoint_request(module, models.ExclusionStatus, _parser(), creates=add, body=body)
 
 
-def list_tasks(user_id: str, filters: Mapping[str, Any]) -> Request[Tasks]:
+def list_tasks(user_id: str, filters: Mapping[str, Any]) -> Request[models.Tasks]:
     require("user_id", user_id, "is required: tasks are listed per user (see users.list())")
     args = {("type_" if k == "type" else k): _unset(v) for k, v in filters.items()}
-    return endpoint_request(get_tasks, Tasks, PARSER, user_id=user_id, **args)
+    return endpoint_request(_api("tasks.get_tasks"), models.Tasks, _parser(), user_id=user_id, **args)
 
 
-def finish_task(task_id: str, *, skip: bool, set_lead_to_completed: bool | None = None) -> Request[TaskAction]:
+def finish_task(task_id: str, *, skip: bool, set_lead_to_completed: bool | None = None) -> Request[models.TaskAction]:
     require("task_id", task_id)
     if skip:
-        return endpoint_request(skip_task, TaskAction, PARSER, id=task_id)
+        return endpoint_request(_api("tasks.skip_task"), models.TaskAction, _parser(), id=task_id)
     body = _body(
-        CompleteTaskRequest, {} if set_lead_to_completed is None else {"set_lead_to_completed": set_lead_to_completed}
+        models.CompleteTaskRequest,
+        {} if set_lead_to_completed is None else {"set_lead_to_completed": set_lead_to_completed},
     )
-    return endpoint_request(complete_task, TaskAction, PARSER, id=task_id, body=body)
+    return endpoint_request(_api("tasks.complete_task"), models.TaskAction, _parser(), id=task_id, body=body)
 
 
-def task_statuses() -> Request[TaskStatuses]:
-    return endpoint_request(get_tasks_statuses, TaskStatuses, PARSER)
+def task_statuses() -> Request[models.TaskStatuses]:
+    return endpoint_request(_api("tasks.get_tasks_statuses"), models.TaskStatuses, _parser())
 
 
-def task_types() -> Request[TaskTypes]:
-    return endpoint_request(get_tasks_types, TaskTypes, PARSER)
+def task_types() -> Request[models.TaskTypes]:
+    return endpoint_request(_api("tasks.get_tasks_types"), models.TaskTypes, _parser())
 
 
-def list_users(filters: Mapping[str, Any]) -> Request[Users]:
-    return endpoint_request(get_users, Users, PARSER, **{k: _unset(v) for k, v in filters.items()})
+def list_users(filters: Mapping[str, Any]) -> Request[models.Users]:
+    return endpoint_request(
+        _api("users.get_users"), models.Users, _parser(), **{k: _unset(v) for k, v in filters.items()}
+    )
 
 
-def account() -> Request[AccountInfo]:
-    return endpoint_request(account_info, AccountInfo, PARSER)
+def account() -> Request[models.AccountInfo]:
+    return endpoint_request(_api("account.account_info"), models.AccountInfo, _parser())
 
 
-def log_call(fields: Mapping[str, Any]) -> Request[Call]:
+def log_call(fields: Mapping[str, Any]) -> Request[models.Call]:
     problems = Problems()
     for name in ("from", "to", "task_id", "user_id"):
         if not fields.get(name):
@@ -571,53 +581,64 @@ def log_call(fields: Mapping[str, Any]) -> Request[Call]:
     for name in ("task_id", "user_id", "disposition_id"):
         _uuid(problems, name, fields.get(name))
     problems.raise_if_any()
-    body = _body(LogCallRequest, {k: v for k, v in fields.items() if v is not None})
-    return endpoint_request(create_calls, Call, PARSER, creates=True, body=body)
+    body = _body(models.LogCallRequest, {k: v for k, v in fields.items() if v is not None})
+    return endpoint_request(_api("calls.create_calls"), models.Call, _parser(), creates=True, body=body)
 
 
-def dispositions() -> Request[CallDispositions]:
-    return endpoint_request(get_call_dispositions, CallDispositions, PARSER)
+def dispositions() -> Request[models.CallDispositions]:
+    return endpoint_request(_api("calls.get_call_dispositions"), models.CallDispositions, _parser())
 
 
-def _unwrap_contact(request: Request[SingleContact]) -> Request[Contact]:
-    def parse(response: httpx.Response) -> Contact:
+def _unwrap_contact(request: Request[models.SingleContact]) -> Request[models.Contact]:
+    def parse(response: httpx.Response) -> models.Contact:
         wrapper = request.parse(response)
-        if isinstance(wrapper.contact, Contact):
+        if isinstance(wrapper.contact, models.Contact):
             return wrapper.contact
         raise InvalidResponse(f"{response.status_code} response holds no contact", response=response)
 
     return Request(request.call, parse)
 
 
-def contact(contact_id: str) -> Request[Contact]:
+def contact(contact_id: str) -> Request[models.Contact]:
     require("contact_id", contact_id)
-    return _unwrap_contact(endpoint_request(get_contact, SingleContact, PARSER, id=contact_id))
+    return _unwrap_contact(
+        endpoint_request(_api("contacts.get_contact"), models.SingleContact, _parser(), id=contact_id)
+    )
 
 
-def contact_by_email(email: str) -> Request[Contact]:
+def contact_by_email(email: str) -> Request[models.Contact]:
     problems = Problems()
     problems.email("email", email)
     problems.raise_if_any()
-    return _unwrap_contact(endpoint_request(get_contact_by_email, SingleContact, PARSER, email=email))
+    return _unwrap_contact(
+        endpoint_request(_api("contacts.get_contact_by_email"), models.SingleContact, _parser(), email=email)
+    )
 
 
-def contacts(ids: Sequence[str]) -> Request[Contacts]:
+def contacts(ids: Sequence[str]) -> Request[models.Contacts]:
     problems = Problems()
     if problems.non_empty("ids", ids):
         for index, value in enumerate(ids):
             if not isinstance(value, str) or not value.strip():
                 problems.add(f"ids[{index}]", "must be a non-empty string")
     problems.raise_if_any()
-    return endpoint_request(get_contacts, Contacts, PARSER, ids=list(ids))
+    return endpoint_request(_api("contacts.get_contacts"), models.Contacts, _parser(), ids=list(ids))
 
 
-def review_number(phone_number_id: str, fields: Mapping[str, Any]) -> Request[PhoneNumberReview]:
+def review_number(phone_number_id: str, fields: Mapping[str, Any]) -> Request[models.PhoneNumberReview]:
     require("phone_number_id", phone_number_id)
     problems = Problems()
     _uuid(problems, "user_id", fields.get("user_id"))
     problems.raise_if_any()
-    body = _body(PhoneNumberReviewRequest, {k: v for k, v in fields.items() if v is not None})
-    return endpoint_request(review_phone_number, PhoneNumberReview, PARSER, creates=True, id=phone_number_id, body=body)
+    body = _body(models.PhoneNumberReviewRequest, {k: v for k, v in fields.items() if v is not None})
+    return endpoint_request(
+        _api("phone_numbers.review_phone_number"),
+        models.PhoneNumberReview,
+        _parser(),
+        creates=True,
+        id=phone_number_id,
+        body=body,
+    )
 
 
 def follow(href: str, model: type[Any]) -> Request[Any]:
@@ -627,7 +648,9 @@ def follow(href: str, model: type[Any]) -> Request[Any]:
 def check_search(filters: Mapping[str, Any], page_size: int | None, start_page: int) -> None:
     problems = Problems()
     # The constructor's keywords (attrs aliases: optional fields are stored under a private name).
-    keywords = {f.alias or f.name for f in attrs.fields(PeopleSearchRequest)}
+    import attrs  # on first use
+
+    keywords = {f.alias or f.name for f in attrs.fields(models.PeopleSearchRequest)}
     known = keywords - {"page", "page_size", "additional_properties"}
     for name in sorted(set(filters) - known):
         problems.add(name, f"is not a documented search filter; known: {', '.join(sorted(known))}")
@@ -681,14 +704,10 @@ sequences_items = _list_of("sequences")
 tasks_items = _list_of("tasks")
 users_items = _list_of("users")
 contacts_items = _list_of("contacts")
-LeadListsPage = LeadLists
-SequencesPage = Sequences
-TasksPage = Tasks
-UsersPage = Users
 
 
 def exclusion_page_model(kind: str) -> type[Any]:
-    return ExcludedDomains if kind == "domains" else ExcludedEmails
+    return models.ExcludedDomains if kind == "domains" else models.ExcludedEmails
 
 
 def exclusion_items(page: Any) -> list[Any]:

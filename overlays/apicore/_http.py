@@ -6,7 +6,6 @@ loop that sleeps and sends differs between them.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
 import math
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from . import _aio
 from .errors import (
     APIConnectionError,
     APIError,
@@ -322,7 +322,7 @@ class AsyncSender(_SenderBase):
     """Sends calls with an ``httpx.AsyncClient``."""
 
     def __init__(
-        self, config: ClientConfig, http: httpx.AsyncClient, sleep: Callable[[float], Any] = asyncio.sleep
+        self, config: ClientConfig, http: httpx.AsyncClient, sleep: Callable[[float], Any] = _aio.sleep
     ) -> None:
         super().__init__(config)
         self.http = http

@@ -16,16 +16,16 @@ async is only the loop: every decision is in ``_JobCore``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
 
+from . import _aio
 from .batching import Plan, Skipped
 from .errors import APIConnectionError, ClientError, JobFailed, JobTimeout, RateLimited, RequestTimeout, ServerError
 from .retries import parse_retry_after
@@ -498,7 +498,7 @@ class AsyncJob(_JobView[M, R]):
 
     _source: AsyncJobSource[M]
     _sleep: Callable[[float], Awaitable[Any]]
-    _default_sleep = staticmethod(asyncio.sleep)
+    _default_sleep = staticmethod(_aio.sleep)
 
     async def refresh(self) -> AsyncJob[M, R]:
         for part in self._core.parts:
@@ -529,7 +529,7 @@ class AsyncJob(_JobView[M, R]):
             self._core.check_failed()
             if on_progress is not None:
                 outcome = on_progress(self)
-                if asyncio.iscoroutine(outcome):
+                if isinstance(outcome, Coroutine):
                     await outcome
         self._core.check_failed()
         return self

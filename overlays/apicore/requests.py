@@ -8,6 +8,7 @@ body is not the documented model raises ``InvalidResponse`` instead of returning
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import httpx
 from ._http import Call
 from .errors import InvalidResponse
 
-__all__ = ["Model", "Request", "endpoint_request", "link_request"]
+__all__ = ["Model", "Request", "decode", "endpoint_request", "link_request"]
 
 T = TypeVar("T")
 
@@ -33,6 +34,27 @@ class Model(Protocol):
 class Request(Generic[T]):
     call: Call
     parse: Callable[[httpx.Response], T]
+
+
+@functools.cache
+def _msgspec_decode() -> Callable[[bytes], Any]:
+    # Imported with the first body, not at `import amplemarket` (it costs about 30 ms).
+    import msgspec.json
+
+    return msgspec.json.Decoder().decode
+
+
+def decode(content: bytes) -> Any:
+    """JSON bytes to dicts and lists, as ``json.loads`` gives them, about twice as fast (msgspec).
+
+    What msgspec refuses (its ``DecodeError`` is a ``ValueError``) goes to ``json.loads``: a lone
+    surrogate escape, ``NaN``, a number beyond a float, a byte-order mark; so the result never
+    differs, and invalid JSON raises ``ValueError`` (``json.JSONDecodeError``) as before.
+    """
+    try:
+        return _msgspec_decode()(content)
+    except ValueError:
+        return json.loads(content)
 
 
 def _invalid(response: httpx.Response, expected: type[Any]) -> InvalidResponse:
@@ -62,7 +84,7 @@ def link_request(href: str, expect: type[T]) -> Request[T]:
 
     def parse(response: httpx.Response) -> T:
         try:
-            data = json.loads(response.content)
+            data = decode(response.content)
         except (ValueError, UnicodeDecodeError):
             raise _invalid(response, expect) from None
         if not isinstance(data, dict):

@@ -9,7 +9,6 @@ both the sync and the async client of every vendor share.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import os
 import time
@@ -19,6 +18,7 @@ from typing import Any, Final, Self, TypeVar
 
 import httpx
 
+from . import _aio
 from ._http import AsyncSender, ClientConfig, Secret, Sender, as_timeout, check_base_url, configure_logging
 from .errors import APIError, ClientError, VendorErrors, hand_out, vendor_errors
 from .pagination import AsyncPaginator, Paginator
@@ -340,7 +340,7 @@ class AsyncClientBase(ClientBase):
         poll_policy: PollPolicy | None = None,
     ) -> None:
         self._setup(config, poll_policy)
-        self._sleep = asyncio.sleep
+        self._sleep = _aio.sleep
         checked = self._checked_timeout(timeout)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(timeout=checked, follow_redirects=False)

@@ -45,10 +45,16 @@ def rich() -> Person:
     return sim.client().people.find(email=sim.people.email_of(3), reveal_email=True, reveal_phone_numbers=True)
 
 
-def _models(package: str) -> list[type[Any]]:
+def _exposed(package: str) -> dict[str, Any]:
+    """Every name of ``<package>.models.__all__`` (the package imports each on first use, PEP 562)."""
     models = importlib.import_module(f"{package}.models")
+    return {name: getattr(models, name) for name in models.__all__}
+
+
+def _models(package: str) -> list[type[Any]]:
     return sorted(
-        (cls for cls in vars(models).values() if isinstance(cls, type) and attrs.has(cls)), key=lambda c: c.__name__
+        (cls for cls in _exposed(package).values() if isinstance(cls, type) and attrs.has(cls)),
+        key=lambda c: c.__name__,
     )
 
 
@@ -184,8 +190,7 @@ def test_a_long_repr_is_cut_at_200_characters() -> None:
 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_public_attributes_are_typed_without_unset(package: str) -> None:
-    models = importlib.import_module(f"{package}.models")
-    namespace = {**vars(importlib.import_module(f"{package}.types")), **vars(models)}
+    namespace = {**vars(importlib.import_module(f"{package}.types")), **_exposed(package)}
     checked = 0
     for cls in _models(package):
         module = vars(importlib.import_module(cls.__module__))

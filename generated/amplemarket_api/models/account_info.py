@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.account import Account
-
 
 T = TypeVar("T", bound="AccountInfo")
 
@@ -40,8 +36,6 @@ class AccountInfo:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.account import Account  # noqa: PLC0415
-
         account: dict[str, Any] | None | Unset
         if isinstance(self._account, Unset):
             account = UNSET
@@ -60,30 +54,18 @@ class AccountInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account import Account  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_account(data: object) -> Account | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        account = d.pop("account", UNSET)
+        if isinstance(account, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                account_type_0 = Account.from_dict(data)
+                account_type_0 = Account.from_dict(account)
 
-                return account_type_0
+                account = account_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Account | None | Unset, data)
 
-        account = _parse_account(d.pop("account", UNSET))
-
-        _instance = cls(
-            account=account,
-        )
+        _instance = object.__new__(cls)
+        _instance._account = account
 
         _instance.additional_properties = d
         return _instance
@@ -103,3 +85,6 @@ class AccountInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.account import Account  # noqa: E402

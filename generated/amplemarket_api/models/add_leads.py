@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.skipped_lead import SkippedLead
-
 
 T = TypeVar("T", bound="AddLeads")
 
@@ -173,8 +169,6 @@ class AddLeads:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.skipped_lead import SkippedLead  # noqa: PLC0415
-
         total: int | None | Unset
         if isinstance(self._total, Unset):
             total = UNSET
@@ -331,309 +325,182 @@ class AddLeads:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.skipped_lead import SkippedLead  # noqa: PLC0415
-
         d = dict(src_dict)
+        total = d.pop("total", UNSET)
 
-        def _parse_total(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        total_added_to_sequence = d.pop("total_added_to_sequence", UNSET)
 
-        total = _parse_total(d.pop("total", UNSET))
-
-        def _parse_total_added_to_sequence(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_added_to_sequence = _parse_total_added_to_sequence(d.pop("total_added_to_sequence", UNSET))
-
-        def _parse_duplicate_emails(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        duplicate_emails = d.pop("duplicate_emails", UNSET)
+        if isinstance(duplicate_emails, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 duplicate_emails_type_0 = []
-                _duplicate_emails_type_0 = data
+                _duplicate_emails_type_0 = duplicate_emails
                 for duplicate_emails_type_0_item_data in _duplicate_emails_type_0:
-
-                    def _parse_duplicate_emails_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    duplicate_emails_type_0_item = _parse_duplicate_emails_type_0_item(
-                        duplicate_emails_type_0_item_data
-                    )
+                    duplicate_emails_type_0_item = duplicate_emails_type_0_item_data
 
                     duplicate_emails_type_0.append(duplicate_emails_type_0_item)
 
-                return duplicate_emails_type_0
+                duplicate_emails = duplicate_emails_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        duplicate_emails = _parse_duplicate_emails(d.pop("duplicate_emails", UNSET))
-
-        def _parse_duplicate_linkedin_urls(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        duplicate_linkedin_urls = d.pop("duplicate_linkedin_urls", UNSET)
+        if isinstance(duplicate_linkedin_urls, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 duplicate_linkedin_urls_type_0 = []
-                _duplicate_linkedin_urls_type_0 = data
+                _duplicate_linkedin_urls_type_0 = duplicate_linkedin_urls
                 for duplicate_linkedin_urls_type_0_item_data in _duplicate_linkedin_urls_type_0:
-
-                    def _parse_duplicate_linkedin_urls_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    duplicate_linkedin_urls_type_0_item = _parse_duplicate_linkedin_urls_type_0_item(
-                        duplicate_linkedin_urls_type_0_item_data
-                    )
+                    duplicate_linkedin_urls_type_0_item = duplicate_linkedin_urls_type_0_item_data
 
                     duplicate_linkedin_urls_type_0.append(duplicate_linkedin_urls_type_0_item)
 
-                return duplicate_linkedin_urls_type_0
+                duplicate_linkedin_urls = duplicate_linkedin_urls_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        duplicate_linkedin_urls = _parse_duplicate_linkedin_urls(d.pop("duplicate_linkedin_urls", UNSET))
-
-        def _parse_in_exclusion_list_and_skipped(data: object) -> list[None | SkippedLead] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        in_exclusion_list_and_skipped = d.pop("in_exclusion_list_and_skipped", UNSET)
+        if isinstance(in_exclusion_list_and_skipped, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 in_exclusion_list_and_skipped_type_0 = []
-                _in_exclusion_list_and_skipped_type_0 = data
+                _in_exclusion_list_and_skipped_type_0 = in_exclusion_list_and_skipped
                 for in_exclusion_list_and_skipped_type_0_item_data in _in_exclusion_list_and_skipped_type_0:
-
-                    def _parse_in_exclusion_list_and_skipped_type_0_item(data: object) -> None | SkippedLead:
-                        if data is None:
-                            return data
+                    in_exclusion_list_and_skipped_type_0_item = in_exclusion_list_and_skipped_type_0_item_data
+                    if isinstance(in_exclusion_list_and_skipped_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            in_exclusion_list_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(data)
+                            in_exclusion_list_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                in_exclusion_list_and_skipped_type_0_item
+                            )
 
-                            return in_exclusion_list_and_skipped_type_0_item_type_0
+                            in_exclusion_list_and_skipped_type_0_item = in_exclusion_list_and_skipped_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | SkippedLead, data)
-
-                    in_exclusion_list_and_skipped_type_0_item = _parse_in_exclusion_list_and_skipped_type_0_item(
-                        in_exclusion_list_and_skipped_type_0_item_data
-                    )
 
                     in_exclusion_list_and_skipped_type_0.append(in_exclusion_list_and_skipped_type_0_item)
 
-                return in_exclusion_list_and_skipped_type_0
+                in_exclusion_list_and_skipped = in_exclusion_list_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | SkippedLead] | None | Unset, data)
 
-        in_exclusion_list_and_skipped = _parse_in_exclusion_list_and_skipped(
-            d.pop("in_exclusion_list_and_skipped", UNSET)
-        )
-
-        def _parse_recently_contacted_and_skipped(data: object) -> list[None | SkippedLead] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        recently_contacted_and_skipped = d.pop("recently_contacted_and_skipped", UNSET)
+        if isinstance(recently_contacted_and_skipped, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 recently_contacted_and_skipped_type_0 = []
-                _recently_contacted_and_skipped_type_0 = data
+                _recently_contacted_and_skipped_type_0 = recently_contacted_and_skipped
                 for recently_contacted_and_skipped_type_0_item_data in _recently_contacted_and_skipped_type_0:
-
-                    def _parse_recently_contacted_and_skipped_type_0_item(data: object) -> None | SkippedLead:
-                        if data is None:
-                            return data
+                    recently_contacted_and_skipped_type_0_item = recently_contacted_and_skipped_type_0_item_data
+                    if isinstance(recently_contacted_and_skipped_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            recently_contacted_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(data)
+                            recently_contacted_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                recently_contacted_and_skipped_type_0_item
+                            )
 
-                            return recently_contacted_and_skipped_type_0_item_type_0
+                            recently_contacted_and_skipped_type_0_item = (
+                                recently_contacted_and_skipped_type_0_item_type_0
+                            )
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | SkippedLead, data)
-
-                    recently_contacted_and_skipped_type_0_item = _parse_recently_contacted_and_skipped_type_0_item(
-                        recently_contacted_and_skipped_type_0_item_data
-                    )
 
                     recently_contacted_and_skipped_type_0.append(recently_contacted_and_skipped_type_0_item)
 
-                return recently_contacted_and_skipped_type_0
+                recently_contacted_and_skipped = recently_contacted_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | SkippedLead] | None | Unset, data)
 
-        recently_contacted_and_skipped = _parse_recently_contacted_and_skipped(
-            d.pop("recently_contacted_and_skipped", UNSET)
-        )
-
-        def _parse_already_in_sequence_and_skipped(data: object) -> list[None | SkippedLead] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        already_in_sequence_and_skipped = d.pop("already_in_sequence_and_skipped", UNSET)
+        if isinstance(already_in_sequence_and_skipped, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 already_in_sequence_and_skipped_type_0 = []
-                _already_in_sequence_and_skipped_type_0 = data
+                _already_in_sequence_and_skipped_type_0 = already_in_sequence_and_skipped
                 for already_in_sequence_and_skipped_type_0_item_data in _already_in_sequence_and_skipped_type_0:
-
-                    def _parse_already_in_sequence_and_skipped_type_0_item(data: object) -> None | SkippedLead:
-                        if data is None:
-                            return data
+                    already_in_sequence_and_skipped_type_0_item = already_in_sequence_and_skipped_type_0_item_data
+                    if isinstance(already_in_sequence_and_skipped_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            already_in_sequence_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(data)
+                            already_in_sequence_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                already_in_sequence_and_skipped_type_0_item
+                            )
 
-                            return already_in_sequence_and_skipped_type_0_item_type_0
+                            already_in_sequence_and_skipped_type_0_item = (
+                                already_in_sequence_and_skipped_type_0_item_type_0
+                            )
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | SkippedLead, data)
-
-                    already_in_sequence_and_skipped_type_0_item = _parse_already_in_sequence_and_skipped_type_0_item(
-                        already_in_sequence_and_skipped_type_0_item_data
-                    )
 
                     already_in_sequence_and_skipped_type_0.append(already_in_sequence_and_skipped_type_0_item)
 
-                return already_in_sequence_and_skipped_type_0
+                already_in_sequence_and_skipped = already_in_sequence_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | SkippedLead] | None | Unset, data)
 
-        already_in_sequence_and_skipped = _parse_already_in_sequence_and_skipped(
-            d.pop("already_in_sequence_and_skipped", UNSET)
-        )
-
-        def _parse_in_other_draft_sequences_and_skipped(data: object) -> list[None | SkippedLead] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        in_other_draft_sequences_and_skipped = d.pop("in_other_draft_sequences_and_skipped", UNSET)
+        if isinstance(in_other_draft_sequences_and_skipped, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 in_other_draft_sequences_and_skipped_type_0 = []
-                _in_other_draft_sequences_and_skipped_type_0 = data
+                _in_other_draft_sequences_and_skipped_type_0 = in_other_draft_sequences_and_skipped
                 for (
                     in_other_draft_sequences_and_skipped_type_0_item_data
                 ) in _in_other_draft_sequences_and_skipped_type_0:
-
-                    def _parse_in_other_draft_sequences_and_skipped_type_0_item(data: object) -> None | SkippedLead:
-                        if data is None:
-                            return data
+                    in_other_draft_sequences_and_skipped_type_0_item = (
+                        in_other_draft_sequences_and_skipped_type_0_item_data
+                    )
+                    if isinstance(in_other_draft_sequences_and_skipped_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            in_other_draft_sequences_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(data)
+                            in_other_draft_sequences_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                in_other_draft_sequences_and_skipped_type_0_item
+                            )
 
-                            return in_other_draft_sequences_and_skipped_type_0_item_type_0
+                            in_other_draft_sequences_and_skipped_type_0_item = (
+                                in_other_draft_sequences_and_skipped_type_0_item_type_0
+                            )
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | SkippedLead, data)
-
-                    in_other_draft_sequences_and_skipped_type_0_item = (
-                        _parse_in_other_draft_sequences_and_skipped_type_0_item(
-                            in_other_draft_sequences_and_skipped_type_0_item_data
-                        )
-                    )
 
                     in_other_draft_sequences_and_skipped_type_0.append(in_other_draft_sequences_and_skipped_type_0_item)
 
-                return in_other_draft_sequences_and_skipped_type_0
+                in_other_draft_sequences_and_skipped = in_other_draft_sequences_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | SkippedLead] | None | Unset, data)
 
-        in_other_draft_sequences_and_skipped = _parse_in_other_draft_sequences_and_skipped(
-            d.pop("in_other_draft_sequences_and_skipped", UNSET)
-        )
-
-        def _parse_in_other_active_sequences_and_skipped(data: object) -> list[None | SkippedLead] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        in_other_active_sequences_and_skipped = d.pop("in_other_active_sequences_and_skipped", UNSET)
+        if isinstance(in_other_active_sequences_and_skipped, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 in_other_active_sequences_and_skipped_type_0 = []
-                _in_other_active_sequences_and_skipped_type_0 = data
+                _in_other_active_sequences_and_skipped_type_0 = in_other_active_sequences_and_skipped
                 for (
                     in_other_active_sequences_and_skipped_type_0_item_data
                 ) in _in_other_active_sequences_and_skipped_type_0:
-
-                    def _parse_in_other_active_sequences_and_skipped_type_0_item(data: object) -> None | SkippedLead:
-                        if data is None:
-                            return data
+                    in_other_active_sequences_and_skipped_type_0_item = (
+                        in_other_active_sequences_and_skipped_type_0_item_data
+                    )
+                    if isinstance(in_other_active_sequences_and_skipped_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            in_other_active_sequences_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(data)
+                            in_other_active_sequences_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                in_other_active_sequences_and_skipped_type_0_item
+                            )
 
-                            return in_other_active_sequences_and_skipped_type_0_item_type_0
+                            in_other_active_sequences_and_skipped_type_0_item = (
+                                in_other_active_sequences_and_skipped_type_0_item_type_0
+                            )
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | SkippedLead, data)
-
-                    in_other_active_sequences_and_skipped_type_0_item = (
-                        _parse_in_other_active_sequences_and_skipped_type_0_item(
-                            in_other_active_sequences_and_skipped_type_0_item_data
-                        )
-                    )
 
                     in_other_active_sequences_and_skipped_type_0.append(
                         in_other_active_sequences_and_skipped_type_0_item
                     )
 
-                return in_other_active_sequences_and_skipped_type_0
+                in_other_active_sequences_and_skipped = in_other_active_sequences_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | SkippedLead] | None | Unset, data)
 
-        in_other_active_sequences_and_skipped = _parse_in_other_active_sequences_and_skipped(
-            d.pop("in_other_active_sequences_and_skipped", UNSET)
-        )
-
-        _instance = cls(
-            total=total,
-            total_added_to_sequence=total_added_to_sequence,
-            duplicate_emails=duplicate_emails,
-            duplicate_linkedin_urls=duplicate_linkedin_urls,
-            in_exclusion_list_and_skipped=in_exclusion_list_and_skipped,
-            recently_contacted_and_skipped=recently_contacted_and_skipped,
-            already_in_sequence_and_skipped=already_in_sequence_and_skipped,
-            in_other_draft_sequences_and_skipped=in_other_draft_sequences_and_skipped,
-            in_other_active_sequences_and_skipped=in_other_active_sequences_and_skipped,
-        )
+        _instance = object.__new__(cls)
+        _instance._total = total
+        _instance._total_added_to_sequence = total_added_to_sequence
+        _instance._duplicate_emails = duplicate_emails
+        _instance._duplicate_linkedin_urls = duplicate_linkedin_urls
+        _instance._in_exclusion_list_and_skipped = in_exclusion_list_and_skipped
+        _instance._recently_contacted_and_skipped = recently_contacted_and_skipped
+        _instance._already_in_sequence_and_skipped = already_in_sequence_and_skipped
+        _instance._in_other_draft_sequences_and_skipped = in_other_draft_sequences_and_skipped
+        _instance._in_other_active_sequences_and_skipped = in_other_active_sequences_and_skipped
 
         _instance.additional_properties = d
         return _instance
@@ -653,3 +520,6 @@ class AddLeads:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.skipped_lead import SkippedLead  # noqa: E402

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.add_leads_request_settings import AddLeadsRequestSettings
-
 
 T = TypeVar("T", bound="AddLeadsRequest")
 
@@ -66,17 +62,11 @@ class AddLeadsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.add_leads_request_settings import AddLeadsRequestSettings  # noqa: PLC0415
-
         d = dict(src_dict)
         leads = []
         _leads = d.pop("leads")
         for leads_item_data in _leads:
-
-            def _parse_leads_item(data: object) -> Any:
-                return cast(Any, data)
-
-            leads_item = _parse_leads_item(leads_item_data)
+            leads_item = leads_item_data
 
             leads.append(leads_item)
 
@@ -87,9 +77,11 @@ class AddLeadsRequest:
         else:
             settings = AddLeadsRequestSettings.from_dict(_settings)
 
-        _instance = cls(
-            leads=leads,
-            settings=settings,
-        )
+        _instance = object.__new__(cls)
+        _instance.leads = leads
+        _instance._settings = settings
 
         return _instance
+
+
+from ..models.add_leads_request_settings import AddLeadsRequestSettings  # noqa: E402

@@ -127,12 +127,11 @@ class AddLeadsRequestLeadsItemOverrides:
             "ignore_duplicate_leads_in_other_active_sequences", UNSET
         )
 
-        _instance = cls(
-            ignore_recently_contacted=ignore_recently_contacted,
-            ignore_exclusion_list=ignore_exclusion_list,
-            ignore_duplicate_leads_in_other_draft_sequences=ignore_duplicate_leads_in_other_draft_sequences,
-            ignore_duplicate_leads_in_other_active_sequences=ignore_duplicate_leads_in_other_active_sequences,
-        )
+        _instance = object.__new__(cls)
+        _instance._ignore_recently_contacted = ignore_recently_contacted
+        _instance._ignore_exclusion_list = ignore_exclusion_list
+        _instance._ignore_duplicate_leads_in_other_draft_sequences = ignore_duplicate_leads_in_other_draft_sequences
+        _instance._ignore_duplicate_leads_in_other_active_sequences = ignore_duplicate_leads_in_other_active_sequences
 
         _instance.additional_properties = d
         return _instance

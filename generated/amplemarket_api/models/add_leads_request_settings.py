@@ -88,10 +88,9 @@ class AddLeadsRequestSettings:
 
         mailboxes: list[Any] = d.pop("mailboxes", UNSET)
 
-        _instance = cls(
-            leads_distribution=leads_distribution,
-            mailboxes=mailboxes,
-        )
+        _instance = object.__new__(cls)
+        _instance._leads_distribution = leads_distribution
+        _instance._mailboxes = mailboxes
 
         _instance.additional_properties = d
         return _instance

@@ -3,17 +3,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.call_contact import CallContact
-
+from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="Call")
 
@@ -287,8 +283,6 @@ class Call:
         return short_repr(self, ("id",))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.call_contact import CallContact  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -456,248 +450,111 @@ class Call:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.call_contact import CallContact  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        id = d.pop("id", UNSET)
+        if isinstance(id, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                id_type_0 = UUID(data)
+                id_type_0 = parse_uuid(id)
 
-                return id_type_0
+                id = id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
 
-        id = _parse_id(d.pop("id", UNSET))
+        from_ = d.pop("from", UNSET)
 
-        def _parse_from_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        to = d.pop("to", UNSET)
 
-        from_ = _parse_from_(d.pop("from", UNSET))
+        duration = d.pop("duration", UNSET)
 
-        def _parse_to(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        answered = d.pop("answered", UNSET)
 
-        to = _parse_to(d.pop("to", UNSET))
+        human = d.pop("human", UNSET)
 
-        def _parse_duration(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        transcription = d.pop("transcription", UNSET)
 
-        duration = _parse_duration(d.pop("duration", UNSET))
+        notes = d.pop("notes", UNSET)
 
-        def _parse_answered(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        recording_url = d.pop("recording_url", UNSET)
 
-        answered = _parse_answered(d.pop("answered", UNSET))
-
-        def _parse_human(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        human = _parse_human(d.pop("human", UNSET))
-
-        def _parse_transcription(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        transcription = _parse_transcription(d.pop("transcription", UNSET))
-
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        notes = _parse_notes(d.pop("notes", UNSET))
-
-        def _parse_recording_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        recording_url = _parse_recording_url(d.pop("recording_url", UNSET))
-
-        def _parse_disposition_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        disposition_id = d.pop("disposition_id", UNSET)
+        if isinstance(disposition_id, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                disposition_id_type_0 = UUID(data)
+                disposition_id_type_0 = parse_uuid(disposition_id)
 
-                return disposition_id_type_0
+                disposition_id = disposition_id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
 
-        disposition_id = _parse_disposition_id(d.pop("disposition_id", UNSET))
-
-        def _parse_task_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        task_id = d.pop("task_id", UNSET)
+        if isinstance(task_id, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                task_id_type_0 = UUID(data)
+                task_id_type_0 = parse_uuid(task_id)
 
-                return task_id_type_0
+                task_id = task_id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
 
-        task_id = _parse_task_id(d.pop("task_id", UNSET))
-
-        def _parse_user_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        user_id = d.pop("user_id", UNSET)
+        if isinstance(user_id, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                user_id_type_0 = UUID(data)
+                user_id_type_0 = parse_uuid(user_id)
 
-                return user_id_type_0
+                user_id = user_id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
 
-        user_id = _parse_user_id(d.pop("user_id", UNSET))
+        external = d.pop("external", UNSET)
 
-        def _parse_external(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        external = _parse_external(d.pop("external", UNSET))
-
-        def _parse_start_date(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        start_date = d.pop("start_date", UNSET)
+        if isinstance(start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_date_type_0 = datetime.datetime.fromisoformat(data)
+                start_date_type_0 = datetime.datetime.fromisoformat(start_date)
 
-                return start_date_type_0
+                start_date = start_date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        start_date = _parse_start_date(d.pop("start_date", UNSET))
-
-        def _parse_contact(data: object) -> CallContact | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        contact = d.pop("contact", UNSET)
+        if isinstance(contact, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                contact_type_0 = CallContact.from_dict(data)
+                contact_type_0 = CallContact.from_dict(contact)
 
-                return contact_type_0
+                contact = contact_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CallContact | None | Unset, data)
 
-        contact = _parse_contact(d.pop("contact", UNSET))
+        disposition_name = d.pop("disposition_name", UNSET)
 
-        def _parse_disposition_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        user_email = d.pop("user_email", UNSET)
 
-        disposition_name = _parse_disposition_name(d.pop("disposition_name", UNSET))
-
-        def _parse_user_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        user_email = _parse_user_email(d.pop("user_email", UNSET))
-
-        def _parse_transcript(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        transcript = d.pop("transcript", UNSET)
+        if isinstance(transcript, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                transcript_type_0: list[Any] = data
+                transcript_type_0: list[Any] = transcript
 
-                return transcript_type_0
+                transcript = transcript_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        transcript = _parse_transcript(d.pop("transcript", UNSET))
-
-        _instance = cls(
-            id=id,
-            from_=from_,
-            to=to,
-            duration=duration,
-            answered=answered,
-            human=human,
-            transcription=transcription,
-            notes=notes,
-            recording_url=recording_url,
-            disposition_id=disposition_id,
-            task_id=task_id,
-            user_id=user_id,
-            external=external,
-            start_date=start_date,
-            contact=contact,
-            disposition_name=disposition_name,
-            user_email=user_email,
-            transcript=transcript,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._from_ = from_
+        _instance._to = to
+        _instance._duration = duration
+        _instance._answered = answered
+        _instance._human = human
+        _instance._transcription = transcription
+        _instance._notes = notes
+        _instance._recording_url = recording_url
+        _instance._disposition_id = disposition_id
+        _instance._task_id = task_id
+        _instance._user_id = user_id
+        _instance._external = external
+        _instance._start_date = start_date
+        _instance._contact = contact
+        _instance._disposition_name = disposition_name
+        _instance._user_email = user_email
+        _instance._transcript = transcript
 
         _instance.additional_properties = d
         return _instance
@@ -717,3 +574,6 @@ class Call:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.call_contact import CallContact  # noqa: E402

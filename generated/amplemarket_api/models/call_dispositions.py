@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.call_disposition import CallDisposition
-
 
 T = TypeVar("T", bound="CallDispositions")
 
@@ -40,8 +36,6 @@ class CallDispositions:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.call_disposition import CallDisposition  # noqa: PLC0415
-
         dispositions: list[dict[str, Any] | None] | None | Unset
         if isinstance(self._dispositions, Unset):
             dispositions = UNSET
@@ -68,49 +62,30 @@ class CallDispositions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.call_disposition import CallDisposition  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_dispositions(data: object) -> list[CallDisposition | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        dispositions = d.pop("dispositions", UNSET)
+        if isinstance(dispositions, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 dispositions_type_0 = []
-                _dispositions_type_0 = data
+                _dispositions_type_0 = dispositions
                 for dispositions_type_0_item_data in _dispositions_type_0:
-
-                    def _parse_dispositions_type_0_item(data: object) -> CallDisposition | None:
-                        if data is None:
-                            return data
+                    dispositions_type_0_item = dispositions_type_0_item_data
+                    if isinstance(dispositions_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            dispositions_type_0_item_type_0 = CallDisposition.from_dict(data)
+                            dispositions_type_0_item_type_0 = CallDisposition.from_dict(dispositions_type_0_item)
 
-                            return dispositions_type_0_item_type_0
+                            dispositions_type_0_item = dispositions_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(CallDisposition | None, data)
-
-                    dispositions_type_0_item = _parse_dispositions_type_0_item(dispositions_type_0_item_data)
 
                     dispositions_type_0.append(dispositions_type_0_item)
 
-                return dispositions_type_0
+                dispositions = dispositions_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[CallDisposition | None] | None | Unset, data)
 
-        dispositions = _parse_dispositions(d.pop("dispositions", UNSET))
-
-        _instance = cls(
-            dispositions=dispositions,
-        )
+        _instance = object.__new__(cls)
+        _instance._dispositions = dispositions
 
         _instance.additional_properties = d
         return _instance
@@ -130,3 +105,6 @@ class CallDispositions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.call_disposition import CallDisposition  # noqa: E402

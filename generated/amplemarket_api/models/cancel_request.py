@@ -42,9 +42,8 @@ class CancelRequest:
         d = dict(src_dict)
         status = CancelRequestStatus(d.pop("status"))
 
-        _instance = cls(
-            status=status,
-        )
+        _instance = object.__new__(cls)
+        _instance.status = status
 
         _instance.additional_properties = d
         return _instance

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -13,14 +13,7 @@ from ..models.company_estimated_revenue import CompanyEstimatedRevenue
 from ..models.company_latest_funding_stage import CompanyLatestFundingStage
 from ..models.company_object import CompanyObject
 from ..models.company_type import CompanyType
-from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.department_headcount import DepartmentHeadcount
-    from ..models.job_function_headcount import JobFunctionHeadcount
-    from ..models.location import Location
-    from ..models.location_details import LocationDetails
-
+from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="Company")
 
@@ -464,11 +457,6 @@ class Company:
         return short_repr(self, ("id", "name", "linkedin_url"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.department_headcount import DepartmentHeadcount  # noqa: PLC0415
-        from ..models.job_function_headcount import JobFunctionHeadcount  # noqa: PLC0415
-        from ..models.location import Location  # noqa: PLC0415
-        from ..models.location_details import LocationDetails  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -773,492 +761,232 @@ class Company:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.department_headcount import DepartmentHeadcount  # noqa: PLC0415
-        from ..models.job_function_headcount import JobFunctionHeadcount  # noqa: PLC0415
-        from ..models.location import Location  # noqa: PLC0415
-        from ..models.location_details import LocationDetails  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        id = d.pop("id", UNSET)
+        if isinstance(id, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                id_type_0 = UUID(data)
+                id_type_0 = parse_uuid(id)
 
-                return id_type_0
+                id = id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_object_(data: object) -> CompanyObject | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        object_ = d.pop("object", UNSET)
+        if isinstance(object_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                object_type_0 = CompanyObject(data)
-
-                return object_type_0
+                object_type_0 = CompanyObject._value2member_map_.get(object_)
+                if object_type_0 is None:
+                    object_type_0 = CompanyObject(object_)
+                object_ = object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CompanyObject | None | Unset, data)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
+        linkedin_url = d.pop("linkedin_url", UNSET)
 
-        def _parse_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        name = d.pop("name", UNSET)
 
-        linkedin_url = _parse_linkedin_url(d.pop("linkedin_url", UNSET))
+        overview = d.pop("overview", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        website = d.pop("website", UNSET)
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
-
-        def _parse_website(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        website = _parse_website(d.pop("website", UNSET))
-
-        def _parse_keywords(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        keywords = d.pop("keywords", UNSET)
+        if isinstance(keywords, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 keywords_type_0 = []
-                _keywords_type_0 = data
+                _keywords_type_0 = keywords
                 for keywords_type_0_item_data in _keywords_type_0:
-
-                    def _parse_keywords_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    keywords_type_0_item = _parse_keywords_type_0_item(keywords_type_0_item_data)
+                    keywords_type_0_item = keywords_type_0_item_data
 
                     keywords_type_0.append(keywords_type_0_item)
 
-                return keywords_type_0
+                keywords = keywords_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        keywords = _parse_keywords(d.pop("keywords", UNSET))
+        followers = d.pop("followers", UNSET)
 
-        def _parse_followers(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        estimated_number_of_employees = d.pop("estimated_number_of_employees", UNSET)
 
-        followers = _parse_followers(d.pop("followers", UNSET))
+        size = d.pop("size", UNSET)
 
-        def _parse_estimated_number_of_employees(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        location = d.pop("location", UNSET)
 
-        estimated_number_of_employees = _parse_estimated_number_of_employees(
-            d.pop("estimated_number_of_employees", UNSET)
-        )
-
-        def _parse_size(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        size = _parse_size(d.pop("size", UNSET))
-
-        def _parse_location(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        location = _parse_location(d.pop("location", UNSET))
-
-        def _parse_location_details(data: object) -> LocationDetails | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        location_details = d.pop("location_details", UNSET)
+        if isinstance(location_details, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                location_details_type_0 = LocationDetails.from_dict(data)
+                location_details_type_0 = LocationDetails.from_dict(location_details)
 
-                return location_details_type_0
+                location_details = location_details_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(LocationDetails | None | Unset, data)
 
-        location_details = _parse_location_details(d.pop("location_details", UNSET))
-
-        def _parse_locations(data: object) -> list[Location | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        locations = d.pop("locations", UNSET)
+        if isinstance(locations, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 locations_type_0 = []
-                _locations_type_0 = data
+                _locations_type_0 = locations
                 for locations_type_0_item_data in _locations_type_0:
-
-                    def _parse_locations_type_0_item(data: object) -> Location | None:
-                        if data is None:
-                            return data
+                    locations_type_0_item = locations_type_0_item_data
+                    if isinstance(locations_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            locations_type_0_item_type_0 = Location.from_dict(data)
+                            locations_type_0_item_type_0 = Location.from_dict(locations_type_0_item)
 
-                            return locations_type_0_item_type_0
+                            locations_type_0_item = locations_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(Location | None, data)
-
-                    locations_type_0_item = _parse_locations_type_0_item(locations_type_0_item_data)
 
                     locations_type_0.append(locations_type_0_item)
 
-                return locations_type_0
+                locations = locations_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Location | None] | None | Unset, data)
 
-        locations = _parse_locations(d.pop("locations", UNSET))
+        logo_url = d.pop("logo_url", UNSET)
 
-        def _parse_logo_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        founded_year = d.pop("founded_year", UNSET)
 
-        logo_url = _parse_logo_url(d.pop("logo_url", UNSET))
+        traffic_rank = d.pop("traffic_rank", UNSET)
 
-        def _parse_founded_year(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        founded_year = _parse_founded_year(d.pop("founded_year", UNSET))
-
-        def _parse_traffic_rank(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        traffic_rank = _parse_traffic_rank(d.pop("traffic_rank", UNSET))
-
-        def _parse_sic_codes(data: object) -> list[int | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        sic_codes = d.pop("sic_codes", UNSET)
+        if isinstance(sic_codes, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 sic_codes_type_0 = []
-                _sic_codes_type_0 = data
+                _sic_codes_type_0 = sic_codes
                 for sic_codes_type_0_item_data in _sic_codes_type_0:
-
-                    def _parse_sic_codes_type_0_item(data: object) -> int | None:
-                        if data is None:
-                            return data
-                        return cast(int | None, data)
-
-                    sic_codes_type_0_item = _parse_sic_codes_type_0_item(sic_codes_type_0_item_data)
+                    sic_codes_type_0_item = sic_codes_type_0_item_data
 
                     sic_codes_type_0.append(sic_codes_type_0_item)
 
-                return sic_codes_type_0
+                sic_codes = sic_codes_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[int | None] | None | Unset, data)
 
-        sic_codes = _parse_sic_codes(d.pop("sic_codes", UNSET))
-
-        def _parse_naics_codes(data: object) -> list[int | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        naics_codes = d.pop("naics_codes", UNSET)
+        if isinstance(naics_codes, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 naics_codes_type_0 = []
-                _naics_codes_type_0 = data
+                _naics_codes_type_0 = naics_codes
                 for naics_codes_type_0_item_data in _naics_codes_type_0:
-
-                    def _parse_naics_codes_type_0_item(data: object) -> int | None:
-                        if data is None:
-                            return data
-                        return cast(int | None, data)
-
-                    naics_codes_type_0_item = _parse_naics_codes_type_0_item(naics_codes_type_0_item_data)
+                    naics_codes_type_0_item = naics_codes_type_0_item_data
 
                     naics_codes_type_0.append(naics_codes_type_0_item)
 
-                return naics_codes_type_0
+                naics_codes = naics_codes_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[int | None] | None | Unset, data)
 
-        naics_codes = _parse_naics_codes(d.pop("naics_codes", UNSET))
-
-        def _parse_type_(data: object) -> CompanyType | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        type_ = d.pop("type", UNSET)
+        if isinstance(type_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                type_type_0 = CompanyType(data)
-
-                return type_type_0
+                type_type_0 = CompanyType._value2member_map_.get(type_)
+                if type_type_0 is None:
+                    type_type_0 = CompanyType(type_)
+                type_ = type_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CompanyType | None | Unset, data)
 
-        type_ = _parse_type_(d.pop("type", UNSET))
+        total_funding = d.pop("total_funding", UNSET)
 
-        def _parse_total_funding(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_funding = _parse_total_funding(d.pop("total_funding", UNSET))
-
-        def _parse_latest_funding_stage(data: object) -> CompanyLatestFundingStage | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        latest_funding_stage = d.pop("latest_funding_stage", UNSET)
+        if isinstance(latest_funding_stage, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                latest_funding_stage_type_0 = CompanyLatestFundingStage(data)
-
-                return latest_funding_stage_type_0
+                latest_funding_stage_type_0 = CompanyLatestFundingStage._value2member_map_.get(latest_funding_stage)
+                if latest_funding_stage_type_0 is None:
+                    latest_funding_stage_type_0 = CompanyLatestFundingStage(latest_funding_stage)
+                latest_funding_stage = latest_funding_stage_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CompanyLatestFundingStage | None | Unset, data)
 
-        latest_funding_stage = _parse_latest_funding_stage(d.pop("latest_funding_stage", UNSET))
-
-        def _parse_latest_funding_date(data: object) -> datetime.date | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        latest_funding_date = d.pop("latest_funding_date", UNSET)
+        if isinstance(latest_funding_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                latest_funding_date_type_0 = datetime.date.fromisoformat(data)
+                latest_funding_date_type_0 = datetime.date.fromisoformat(latest_funding_date)
 
-                return latest_funding_date_type_0
+                latest_funding_date = latest_funding_date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.date | None | str | Unset, data)
 
-        latest_funding_date = _parse_latest_funding_date(d.pop("latest_funding_date", UNSET))
+        is_b2b = d.pop("is_b2b", UNSET)
 
-        def _parse_is_b2b(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        is_b2c = d.pop("is_b2c", UNSET)
 
-        is_b2b = _parse_is_b2b(d.pop("is_b2b", UNSET))
-
-        def _parse_is_b2c(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_b2c = _parse_is_b2c(d.pop("is_b2c", UNSET))
-
-        def _parse_technologies(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        technologies = d.pop("technologies", UNSET)
+        if isinstance(technologies, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 technologies_type_0 = []
-                _technologies_type_0 = data
+                _technologies_type_0 = technologies
                 for technologies_type_0_item_data in _technologies_type_0:
-
-                    def _parse_technologies_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    technologies_type_0_item = _parse_technologies_type_0_item(technologies_type_0_item_data)
+                    technologies_type_0_item = technologies_type_0_item_data
 
                     technologies_type_0.append(technologies_type_0_item)
 
-                return technologies_type_0
+                technologies = technologies_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        technologies = _parse_technologies(d.pop("technologies", UNSET))
-
-        def _parse_department_headcount(data: object) -> DepartmentHeadcount | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        department_headcount = d.pop("department_headcount", UNSET)
+        if isinstance(department_headcount, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                department_headcount_type_0 = DepartmentHeadcount.from_dict(data)
+                department_headcount_type_0 = DepartmentHeadcount.from_dict(department_headcount)
 
-                return department_headcount_type_0
+                department_headcount = department_headcount_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(DepartmentHeadcount | None | Unset, data)
 
-        department_headcount = _parse_department_headcount(d.pop("department_headcount", UNSET))
-
-        def _parse_job_function_headcount(data: object) -> JobFunctionHeadcount | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        job_function_headcount = d.pop("job_function_headcount", UNSET)
+        if isinstance(job_function_headcount, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                job_function_headcount_type_0 = JobFunctionHeadcount.from_dict(data)
+                job_function_headcount_type_0 = JobFunctionHeadcount.from_dict(job_function_headcount)
 
-                return job_function_headcount_type_0
+                job_function_headcount = job_function_headcount_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(JobFunctionHeadcount | None | Unset, data)
 
-        job_function_headcount = _parse_job_function_headcount(d.pop("job_function_headcount", UNSET))
-
-        def _parse_estimated_revenue(data: object) -> CompanyEstimatedRevenue | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        estimated_revenue = d.pop("estimated_revenue", UNSET)
+        if isinstance(estimated_revenue, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                estimated_revenue_type_0 = CompanyEstimatedRevenue(data)
-
-                return estimated_revenue_type_0
+                estimated_revenue_type_0 = CompanyEstimatedRevenue._value2member_map_.get(estimated_revenue)
+                if estimated_revenue_type_0 is None:
+                    estimated_revenue_type_0 = CompanyEstimatedRevenue(estimated_revenue)
+                estimated_revenue = estimated_revenue_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CompanyEstimatedRevenue | None | Unset, data)
 
-        estimated_revenue = _parse_estimated_revenue(d.pop("estimated_revenue", UNSET))
+        revenue = d.pop("revenue", UNSET)
 
-        def _parse_revenue(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        industry = d.pop("industry", UNSET)
 
-        revenue = _parse_revenue(d.pop("revenue", UNSET))
-
-        def _parse_industry(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        industry = _parse_industry(d.pop("industry", UNSET))
-
-        _instance = cls(
-            id=id,
-            object_=object_,
-            linkedin_url=linkedin_url,
-            name=name,
-            overview=overview,
-            website=website,
-            keywords=keywords,
-            followers=followers,
-            estimated_number_of_employees=estimated_number_of_employees,
-            size=size,
-            location=location,
-            location_details=location_details,
-            locations=locations,
-            logo_url=logo_url,
-            founded_year=founded_year,
-            traffic_rank=traffic_rank,
-            sic_codes=sic_codes,
-            naics_codes=naics_codes,
-            type_=type_,
-            total_funding=total_funding,
-            latest_funding_stage=latest_funding_stage,
-            latest_funding_date=latest_funding_date,
-            is_b2b=is_b2b,
-            is_b2c=is_b2c,
-            technologies=technologies,
-            department_headcount=department_headcount,
-            job_function_headcount=job_function_headcount,
-            estimated_revenue=estimated_revenue,
-            revenue=revenue,
-            industry=industry,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._object_ = object_
+        _instance._linkedin_url = linkedin_url
+        _instance._name = name
+        _instance._overview = overview
+        _instance._website = website
+        _instance._keywords = keywords
+        _instance._followers = followers
+        _instance._estimated_number_of_employees = estimated_number_of_employees
+        _instance._size = size
+        _instance._location = location
+        _instance._location_details = location_details
+        _instance._locations = locations
+        _instance._logo_url = logo_url
+        _instance._founded_year = founded_year
+        _instance._traffic_rank = traffic_rank
+        _instance._sic_codes = sic_codes
+        _instance._naics_codes = naics_codes
+        _instance._type_ = type_
+        _instance._total_funding = total_funding
+        _instance._latest_funding_stage = latest_funding_stage
+        _instance._latest_funding_date = latest_funding_date
+        _instance._is_b2b = is_b2b
+        _instance._is_b2c = is_b2c
+        _instance._technologies = technologies
+        _instance._department_headcount = department_headcount
+        _instance._job_function_headcount = job_function_headcount
+        _instance._estimated_revenue = estimated_revenue
+        _instance._revenue = revenue
+        _instance._industry = industry
 
         _instance.additional_properties = d
         return _instance
@@ -1278,3 +1006,9 @@ class Company:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.department_headcount import DepartmentHeadcount  # noqa: E402
+from ..models.job_function_headcount import JobFunctionHeadcount  # noqa: E402
+from ..models.location import Location  # noqa: E402
+from ..models.location_details import LocationDetails  # noqa: E402

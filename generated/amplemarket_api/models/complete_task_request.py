@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -54,19 +54,10 @@ class CompleteTaskRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        set_lead_to_completed = d.pop("set_lead_to_completed", UNSET)
 
-        def _parse_set_lead_to_completed(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        set_lead_to_completed = _parse_set_lead_to_completed(d.pop("set_lead_to_completed", UNSET))
-
-        _instance = cls(
-            set_lead_to_completed=set_lead_to_completed,
-        )
+        _instance = object.__new__(cls)
+        _instance._set_lead_to_completed = set_lead_to_completed
 
         _instance.additional_properties = d
         return _instance

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.contact_activity import ContactActivity
-    from ..models.contact_phone_number import ContactPhoneNumber
-
 
 T = TypeVar("T", bound="Contact")
 
@@ -238,9 +233,6 @@ class Contact:
         return short_repr(self, ("id", "name", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.contact_activity import ContactActivity  # noqa: PLC0415
-        from ..models.contact_phone_number import ContactPhoneNumber  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -385,210 +377,91 @@ class Contact:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact_activity import ContactActivity  # noqa: PLC0415
-        from ..models.contact_phone_number import ContactPhoneNumber  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        name = d.pop("name", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
+        first_name = d.pop("first_name", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        last_name = d.pop("last_name", UNSET)
 
-        name = _parse_name(d.pop("name", UNSET))
+        email = d.pop("email", UNSET)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        linkedin_url = d.pop("linkedin_url", UNSET)
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
+        title = d.pop("title", UNSET)
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        location = d.pop("location", UNSET)
 
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
+        time_zone = d.pop("time_zone", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company_name = d.pop("company_name", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        linkedin_url = _parse_linkedin_url(d.pop("linkedin_url", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_location(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        location = _parse_location(d.pop("location", UNSET))
-
-        def _parse_time_zone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        time_zone = _parse_time_zone(d.pop("time_zone", UNSET))
-
-        def _parse_company_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company_name = _parse_company_name(d.pop("company_name", UNSET))
-
-        def _parse_company_domain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company_domain = _parse_company_domain(d.pop("company_domain", UNSET))
+        company_domain = d.pop("company_domain", UNSET)
 
         owner = d.pop("owner", UNSET)
 
-        def _parse_last_contacted_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        last_contacted_at = d.pop("last_contacted_at", UNSET)
 
-        last_contacted_at = _parse_last_contacted_at(d.pop("last_contacted_at", UNSET))
-
-        def _parse_phone_numbers(data: object) -> list[ContactPhoneNumber | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        phone_numbers = d.pop("phone_numbers", UNSET)
+        if isinstance(phone_numbers, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 phone_numbers_type_0 = []
-                _phone_numbers_type_0 = data
+                _phone_numbers_type_0 = phone_numbers
                 for phone_numbers_type_0_item_data in _phone_numbers_type_0:
-
-                    def _parse_phone_numbers_type_0_item(data: object) -> ContactPhoneNumber | None:
-                        if data is None:
-                            return data
+                    phone_numbers_type_0_item = phone_numbers_type_0_item_data
+                    if isinstance(phone_numbers_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            phone_numbers_type_0_item_type_0 = ContactPhoneNumber.from_dict(data)
+                            phone_numbers_type_0_item_type_0 = ContactPhoneNumber.from_dict(phone_numbers_type_0_item)
 
-                            return phone_numbers_type_0_item_type_0
+                            phone_numbers_type_0_item = phone_numbers_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(ContactPhoneNumber | None, data)
-
-                    phone_numbers_type_0_item = _parse_phone_numbers_type_0_item(phone_numbers_type_0_item_data)
 
                     phone_numbers_type_0.append(phone_numbers_type_0_item)
 
-                return phone_numbers_type_0
+                phone_numbers = phone_numbers_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[ContactPhoneNumber | None] | None | Unset, data)
 
-        phone_numbers = _parse_phone_numbers(d.pop("phone_numbers", UNSET))
-
-        def _parse_recent_activity(data: object) -> list[ContactActivity | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        recent_activity = d.pop("recent_activity", UNSET)
+        if isinstance(recent_activity, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 recent_activity_type_0 = []
-                _recent_activity_type_0 = data
+                _recent_activity_type_0 = recent_activity
                 for recent_activity_type_0_item_data in _recent_activity_type_0:
-
-                    def _parse_recent_activity_type_0_item(data: object) -> ContactActivity | None:
-                        if data is None:
-                            return data
+                    recent_activity_type_0_item = recent_activity_type_0_item_data
+                    if isinstance(recent_activity_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            recent_activity_type_0_item_type_0 = ContactActivity.from_dict(data)
+                            recent_activity_type_0_item_type_0 = ContactActivity.from_dict(recent_activity_type_0_item)
 
-                            return recent_activity_type_0_item_type_0
+                            recent_activity_type_0_item = recent_activity_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(ContactActivity | None, data)
-
-                    recent_activity_type_0_item = _parse_recent_activity_type_0_item(recent_activity_type_0_item_data)
 
                     recent_activity_type_0.append(recent_activity_type_0_item)
 
-                return recent_activity_type_0
+                recent_activity = recent_activity_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[ContactActivity | None] | None | Unset, data)
 
-        recent_activity = _parse_recent_activity(d.pop("recent_activity", UNSET))
-
-        _instance = cls(
-            id=id,
-            name=name,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            linkedin_url=linkedin_url,
-            title=title,
-            location=location,
-            time_zone=time_zone,
-            company_name=company_name,
-            company_domain=company_domain,
-            owner=owner,
-            last_contacted_at=last_contacted_at,
-            phone_numbers=phone_numbers,
-            recent_activity=recent_activity,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._name = name
+        _instance._first_name = first_name
+        _instance._last_name = last_name
+        _instance._email = email
+        _instance._linkedin_url = linkedin_url
+        _instance._title = title
+        _instance._location = location
+        _instance._time_zone = time_zone
+        _instance._company_name = company_name
+        _instance._company_domain = company_domain
+        _instance._owner = owner
+        _instance._last_contacted_at = last_contacted_at
+        _instance._phone_numbers = phone_numbers
+        _instance._recent_activity = recent_activity
 
         _instance.additional_properties = d
         return _instance
@@ -608,3 +481,7 @@ class Contact:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.contact_activity import ContactActivity  # noqa: E402
+from ..models.contact_phone_number import ContactPhoneNumber  # noqa: E402

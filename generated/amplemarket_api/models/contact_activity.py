@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -185,79 +185,28 @@ class ContactActivity:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        event_at = d.pop("event_at", UNSET)
 
-        def _parse_event_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        event_type = d.pop("event_type", UNSET)
 
-        event_at = _parse_event_at(d.pop("event_at", UNSET))
+        sequence_id = d.pop("sequence_id", UNSET)
 
-        def _parse_event_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        sequence_name = d.pop("sequence_name", UNSET)
 
-        event_type = _parse_event_type(d.pop("event_type", UNSET))
+        sequence_type = d.pop("sequence_type", UNSET)
 
-        def _parse_sequence_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        description = d.pop("description", UNSET)
 
-        sequence_id = _parse_sequence_id(d.pop("sequence_id", UNSET))
+        notes = d.pop("notes", UNSET)
 
-        def _parse_sequence_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        sequence_name = _parse_sequence_name(d.pop("sequence_name", UNSET))
-
-        def _parse_sequence_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        sequence_type = _parse_sequence_type(d.pop("sequence_type", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        notes = _parse_notes(d.pop("notes", UNSET))
-
-        _instance = cls(
-            event_at=event_at,
-            event_type=event_type,
-            sequence_id=sequence_id,
-            sequence_name=sequence_name,
-            sequence_type=sequence_type,
-            description=description,
-            notes=notes,
-        )
+        _instance = object.__new__(cls)
+        _instance._event_at = event_at
+        _instance._event_type = event_type
+        _instance._sequence_id = sequence_id
+        _instance._sequence_name = sequence_name
+        _instance._sequence_type = sequence_type
+        _instance._description = description
+        _instance._notes = notes
 
         _instance.additional_properties = d
         return _instance

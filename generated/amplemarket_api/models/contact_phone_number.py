@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -185,79 +185,28 @@ class ContactPhoneNumber:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        object_ = d.pop("object", UNSET)
 
-        def _parse_object_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        id = d.pop("id", UNSET)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
+        number = d.pop("number", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        type_ = d.pop("type", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
+        source = d.pop("source", UNSET)
 
-        def _parse_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        is_wrong_number = d.pop("is_wrong_number", UNSET)
 
-        number = _parse_number(d.pop("number", UNSET))
+        is_dnc_listed = d.pop("is_dnc_listed", UNSET)
 
-        def _parse_type_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        def _parse_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        source = _parse_source(d.pop("source", UNSET))
-
-        def _parse_is_wrong_number(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_wrong_number = _parse_is_wrong_number(d.pop("is_wrong_number", UNSET))
-
-        def _parse_is_dnc_listed(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_dnc_listed = _parse_is_dnc_listed(d.pop("is_dnc_listed", UNSET))
-
-        _instance = cls(
-            object_=object_,
-            id=id,
-            number=number,
-            type_=type_,
-            source=source,
-            is_wrong_number=is_wrong_number,
-            is_dnc_listed=is_dnc_listed,
-        )
+        _instance = object.__new__(cls)
+        _instance._object_ = object_
+        _instance._id = id
+        _instance._number = number
+        _instance._type_ = type_
+        _instance._source = source
+        _instance._is_wrong_number = is_wrong_number
+        _instance._is_dnc_listed = is_dnc_listed
 
         _instance.additional_properties = d
         return _instance

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.contact import Contact
-
 
 T = TypeVar("T", bound="Contacts")
 
@@ -40,8 +36,6 @@ class Contacts:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.contact import Contact  # noqa: PLC0415
-
         contacts: list[dict[str, Any] | None] | None | Unset
         if isinstance(self._contacts, Unset):
             contacts = UNSET
@@ -68,49 +62,30 @@ class Contacts:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact import Contact  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_contacts(data: object) -> list[Contact | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        contacts = d.pop("contacts", UNSET)
+        if isinstance(contacts, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 contacts_type_0 = []
-                _contacts_type_0 = data
+                _contacts_type_0 = contacts
                 for contacts_type_0_item_data in _contacts_type_0:
-
-                    def _parse_contacts_type_0_item(data: object) -> Contact | None:
-                        if data is None:
-                            return data
+                    contacts_type_0_item = contacts_type_0_item_data
+                    if isinstance(contacts_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            contacts_type_0_item_type_0 = Contact.from_dict(data)
+                            contacts_type_0_item_type_0 = Contact.from_dict(contacts_type_0_item)
 
-                            return contacts_type_0_item_type_0
+                            contacts_type_0_item = contacts_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(Contact | None, data)
-
-                    contacts_type_0_item = _parse_contacts_type_0_item(contacts_type_0_item_data)
 
                     contacts_type_0.append(contacts_type_0_item)
 
-                return contacts_type_0
+                contacts = contacts_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Contact | None] | None | Unset, data)
 
-        contacts = _parse_contacts(d.pop("contacts", UNSET))
-
-        _instance = cls(
-            contacts=contacts,
-        )
+        _instance = object.__new__(cls)
+        _instance._contacts = contacts
 
         _instance.additional_properties = d
         return _instance
@@ -130,3 +105,6 @@ class Contacts:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.contact import Contact  # noqa: E402

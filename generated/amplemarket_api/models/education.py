@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -193,103 +193,50 @@ class Education:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_object_(data: object) -> EducationObject | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        object_ = d.pop("object", UNSET)
+        if isinstance(object_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                object_type_0 = EducationObject(data)
-
-                return object_type_0
+                object_type_0 = EducationObject._value2member_map_.get(object_)
+                if object_type_0 is None:
+                    object_type_0 = EducationObject(object_)
+                object_ = object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(EducationObject | None | Unset, data)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
+        degree = d.pop("degree", UNSET)
 
-        def _parse_degree(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        field_of_study = d.pop("field_of_study", UNSET)
 
-        degree = _parse_degree(d.pop("degree", UNSET))
+        school_name = d.pop("school_name", UNSET)
 
-        def _parse_field_of_study(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        school_linkedin_url = d.pop("school_linkedin_url", UNSET)
 
-        field_of_study = _parse_field_of_study(d.pop("field_of_study", UNSET))
-
-        def _parse_school_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        school_name = _parse_school_name(d.pop("school_name", UNSET))
-
-        def _parse_school_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        school_linkedin_url = _parse_school_linkedin_url(d.pop("school_linkedin_url", UNSET))
-
-        def _parse_start_date(data: object) -> datetime.date | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        start_date = d.pop("start_date", UNSET)
+        if isinstance(start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_date_type_0 = datetime.date.fromisoformat(data)
+                start_date_type_0 = datetime.date.fromisoformat(start_date)
 
-                return start_date_type_0
+                start_date = start_date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.date | None | str | Unset, data)
 
-        start_date = _parse_start_date(d.pop("start_date", UNSET))
-
-        def _parse_end_date(data: object) -> datetime.date | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        end_date = d.pop("end_date", UNSET)
+        if isinstance(end_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                end_date_type_0 = datetime.date.fromisoformat(data)
+                end_date_type_0 = datetime.date.fromisoformat(end_date)
 
-                return end_date_type_0
+                end_date = end_date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.date | None | str | Unset, data)
 
-        end_date = _parse_end_date(d.pop("end_date", UNSET))
-
-        _instance = cls(
-            object_=object_,
-            degree=degree,
-            field_of_study=field_of_study,
-            school_name=school_name,
-            school_linkedin_url=school_linkedin_url,
-            start_date=start_date,
-            end_date=end_date,
-        )
+        _instance = object.__new__(cls)
+        _instance._object_ = object_
+        _instance._degree = degree
+        _instance._field_of_study = field_of_study
+        _instance._school_name = school_name
+        _instance._school_linkedin_url = school_linkedin_url
+        _instance._start_date = start_date
+        _instance._end_date = end_date
 
         _instance.additional_properties = d
         return _instance

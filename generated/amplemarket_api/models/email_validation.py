@@ -2,19 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.email_validation_status import EmailValidationStatus
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.email_validation_result import EmailValidationResult
-    from ..models.error import Error
-    from ..models.links import Links
-
 
 T = TypeVar("T", bound="EmailValidation")
 
@@ -117,10 +111,6 @@ class EmailValidation:
         return short_repr(self, ("id", "status"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.email_validation_result import EmailValidationResult  # noqa: PLC0415
-        from ..models.error import Error  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -201,144 +191,79 @@ class EmailValidation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.email_validation_result import EmailValidationResult  # noqa: PLC0415
-        from ..models.error import Error  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        object_ = d.pop("object", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_object_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        object_ = _parse_object_(d.pop("object", UNSET))
-
-        def _parse_status(data: object) -> EmailValidationStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        status = d.pop("status", UNSET)
+        if isinstance(status, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = EmailValidationStatus(data)
-
-                return status_type_0
+                status_type_0 = EmailValidationStatus._value2member_map_.get(status)
+                if status_type_0 is None:
+                    status_type_0 = EmailValidationStatus(status)
+                status = status_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(EmailValidationStatus | None | Unset, data)
 
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_results(data: object) -> list[EmailValidationResult | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        results = d.pop("results", UNSET)
+        if isinstance(results, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 results_type_0 = []
-                _results_type_0 = data
+                _results_type_0 = results
                 for results_type_0_item_data in _results_type_0:
-
-                    def _parse_results_type_0_item(data: object) -> EmailValidationResult | None:
-                        if data is None:
-                            return data
+                    results_type_0_item = results_type_0_item_data
+                    if isinstance(results_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            results_type_0_item_type_0 = EmailValidationResult.from_dict(data)
+                            results_type_0_item_type_0 = EmailValidationResult.from_dict(results_type_0_item)
 
-                            return results_type_0_item_type_0
+                            results_type_0_item = results_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(EmailValidationResult | None, data)
-
-                    results_type_0_item = _parse_results_type_0_item(results_type_0_item_data)
 
                     results_type_0.append(results_type_0_item)
 
-                return results_type_0
+                results = results_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[EmailValidationResult | None] | None | Unset, data)
 
-        results = _parse_results(d.pop("results", UNSET))
-
-        def _parse_errors(data: object) -> list[Error | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        errors = d.pop("_errors", UNSET)
+        if isinstance(errors, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 errors_type_0 = []
-                _errors_type_0 = data
+                _errors_type_0 = errors
                 for errors_type_0_item_data in _errors_type_0:
-
-                    def _parse_errors_type_0_item(data: object) -> Error | None:
-                        if data is None:
-                            return data
+                    errors_type_0_item = errors_type_0_item_data
+                    if isinstance(errors_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            errors_type_0_item_type_0 = Error.from_dict(data)
+                            errors_type_0_item_type_0 = Error.from_dict(errors_type_0_item)
 
-                            return errors_type_0_item_type_0
+                            errors_type_0_item = errors_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(Error | None, data)
-
-                    errors_type_0_item = _parse_errors_type_0_item(errors_type_0_item_data)
 
                     errors_type_0.append(errors_type_0_item)
 
-                return errors_type_0
+                errors = errors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Error | None] | None | Unset, data)
 
-        errors = _parse_errors(d.pop("_errors", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            id=id,
-            object_=object_,
-            status=status,
-            results=results,
-            errors=errors,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._object_ = object_
+        _instance._status = status
+        _instance._results = results
+        _instance._errors = errors
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -358,3 +283,8 @@ class EmailValidation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.email_validation_result import EmailValidationResult  # noqa: E402
+from ..models.error import Error  # noqa: E402
+from ..models.links import Links  # noqa: E402

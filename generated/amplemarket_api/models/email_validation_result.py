@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -125,57 +125,27 @@ class EmailValidationResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        object_ = d.pop("object", UNSET)
 
-        def _parse_object_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        email = d.pop("email", UNSET)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
+        catch_all = d.pop("catch_all", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_catch_all(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        catch_all = _parse_catch_all(d.pop("catch_all", UNSET))
-
-        def _parse_result(data: object) -> EmailValidationResultResult | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        result = d.pop("result", UNSET)
+        if isinstance(result, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                result_type_0 = EmailValidationResultResult(data)
-
-                return result_type_0
+                result_type_0 = EmailValidationResultResult._value2member_map_.get(result)
+                if result_type_0 is None:
+                    result_type_0 = EmailValidationResultResult(result)
+                result = result_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(EmailValidationResultResult | None | Unset, data)
 
-        result = _parse_result(d.pop("result", UNSET))
-
-        _instance = cls(
-            object_=object_,
-            email=email,
-            catch_all=catch_all,
-            result=result,
-        )
+        _instance = object.__new__(cls)
+        _instance._object_ = object_
+        _instance._email = email
+        _instance._catch_all = catch_all
+        _instance._result = result
 
         _instance.additional_properties = d
         return _instance

@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import short_repr
-
-if TYPE_CHECKING:
-    from ..models.email_validations_request_emails_item import (
-        EmailValidationsRequestEmailsItem,
-    )
-
 
 T = TypeVar("T", bound="EmailValidationsRequest")
 
@@ -47,10 +41,6 @@ class EmailValidationsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.email_validations_request_emails_item import (
-            EmailValidationsRequestEmailsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         emails = []
         _emails = d.pop("emails")
@@ -59,9 +49,8 @@ class EmailValidationsRequest:
 
             emails.append(emails_item)
 
-        _instance = cls(
-            emails=emails,
-        )
+        _instance = object.__new__(cls)
+        _instance.emails = emails
 
         _instance.additional_properties = d
         return _instance
@@ -81,3 +70,8 @@ class EmailValidationsRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.email_validations_request_emails_item import (
+    EmailValidationsRequestEmailsItem,  # noqa: E402
+)

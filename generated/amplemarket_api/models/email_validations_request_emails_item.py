@@ -39,9 +39,8 @@ class EmailValidationsRequestEmailsItem:
         d = dict(src_dict)
         email = d.pop("email")
 
-        _instance = cls(
-            email=email,
-        )
+        _instance = object.__new__(cls)
+        _instance.email = email
 
         _instance.additional_properties = d
         return _instance

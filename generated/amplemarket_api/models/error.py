@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.error_source import ErrorSource
-
 
 T = TypeVar("T", bound="Error")
 
@@ -113,8 +109,6 @@ class Error:
         return short_repr(self, ("id", "status", "title"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error_source import ErrorSource  # noqa: PLC0415
-
         code: None | str | Unset
         if isinstance(self._code, Unset):
             code = UNSET
@@ -173,80 +167,33 @@ class Error:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_source import ErrorSource  # noqa: PLC0415
-
         d = dict(src_dict)
+        code = d.pop("code", UNSET)
 
-        def _parse_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        title = d.pop("title", UNSET)
 
-        code = _parse_code(d.pop("code", UNSET))
+        detail = d.pop("detail", UNSET)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_detail(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        detail = _parse_detail(d.pop("detail", UNSET))
-
-        def _parse_source(data: object) -> ErrorSource | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        source = d.pop("source", UNSET)
+        if isinstance(source, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                source_type_0 = ErrorSource.from_dict(data)
+                source_type_0 = ErrorSource.from_dict(source)
 
-                return source_type_0
+                source = source_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ErrorSource | None | Unset, data)
 
-        source = _parse_source(d.pop("source", UNSET))
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        status = d.pop("status", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
-
-        _instance = cls(
-            code=code,
-            title=title,
-            detail=detail,
-            source=source,
-            id=id,
-            status=status,
-        )
+        _instance = object.__new__(cls)
+        _instance._code = code
+        _instance._title = title
+        _instance._detail = detail
+        _instance._source = source
+        _instance._id = id
+        _instance._status = status
 
         _instance.additional_properties = d
         return _instance
@@ -266,3 +213,6 @@ class Error:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.error_source import ErrorSource  # noqa: E402

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -97,39 +97,16 @@ class ErrorSource:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        pointer = d.pop("pointer", UNSET)
 
-        def _parse_pointer(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        parameter = d.pop("parameter", UNSET)
 
-        pointer = _parse_pointer(d.pop("pointer", UNSET))
+        header = d.pop("header", UNSET)
 
-        def _parse_parameter(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        parameter = _parse_parameter(d.pop("parameter", UNSET))
-
-        def _parse_header(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        header = _parse_header(d.pop("header", UNSET))
-
-        _instance = cls(
-            pointer=pointer,
-            parameter=parameter,
-            header=header,
-        )
+        _instance = object.__new__(cls)
+        _instance._pointer = pointer
+        _instance._parameter = parameter
+        _instance._header = header
 
         _instance.additional_properties = d
         return _instance

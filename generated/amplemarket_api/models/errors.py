@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.errors_object import ErrorsObject
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.error import Error
-    from ..models.links import Links
-
 
 T = TypeVar("T", bound="Errors")
 
@@ -70,9 +65,6 @@ class Errors:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error import Error  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         object_: None | str | Unset
         if isinstance(self._object_, Unset):
             object_ = UNSET
@@ -119,86 +111,51 @@ class Errors:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error import Error  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_object_(data: object) -> ErrorsObject | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        object_ = d.pop("object", UNSET)
+        if isinstance(object_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                object_type_0 = ErrorsObject(data)
-
-                return object_type_0
+                object_type_0 = ErrorsObject._value2member_map_.get(object_)
+                if object_type_0 is None:
+                    object_type_0 = ErrorsObject(object_)
+                object_ = object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ErrorsObject | None | Unset, data)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
-
-        def _parse_errors(data: object) -> list[Error | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        errors = d.pop("_errors", UNSET)
+        if isinstance(errors, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 errors_type_0 = []
-                _errors_type_0 = data
+                _errors_type_0 = errors
                 for errors_type_0_item_data in _errors_type_0:
-
-                    def _parse_errors_type_0_item(data: object) -> Error | None:
-                        if data is None:
-                            return data
+                    errors_type_0_item = errors_type_0_item_data
+                    if isinstance(errors_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            errors_type_0_item_type_0 = Error.from_dict(data)
+                            errors_type_0_item_type_0 = Error.from_dict(errors_type_0_item)
 
-                            return errors_type_0_item_type_0
+                            errors_type_0_item = errors_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(Error | None, data)
-
-                    errors_type_0_item = _parse_errors_type_0_item(errors_type_0_item_data)
 
                     errors_type_0.append(errors_type_0_item)
 
-                return errors_type_0
+                errors = errors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Error | None] | None | Unset, data)
 
-        errors = _parse_errors(d.pop("_errors", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            object_=object_,
-            errors=errors,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._object_ = object_
+        _instance._errors = errors
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -218,3 +175,7 @@ class Errors:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.error import Error  # noqa: E402
+from ..models.links import Links  # noqa: E402

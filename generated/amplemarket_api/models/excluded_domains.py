@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.excluded_domain import ExcludedDomain
-    from ..models.links import Links
-
 
 T = TypeVar("T", bound="ExcludedDomains")
 
@@ -57,9 +52,6 @@ class ExcludedDomains:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.excluded_domain import ExcludedDomain  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         excluded_domains: list[dict[str, Any] | None] | None | Unset
         if isinstance(self._excluded_domains, Unset):
             excluded_domains = UNSET
@@ -96,70 +88,40 @@ class ExcludedDomains:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.excluded_domain import ExcludedDomain  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_excluded_domains(data: object) -> list[ExcludedDomain | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        excluded_domains = d.pop("excluded_domains", UNSET)
+        if isinstance(excluded_domains, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 excluded_domains_type_0 = []
-                _excluded_domains_type_0 = data
+                _excluded_domains_type_0 = excluded_domains
                 for excluded_domains_type_0_item_data in _excluded_domains_type_0:
-
-                    def _parse_excluded_domains_type_0_item(data: object) -> ExcludedDomain | None:
-                        if data is None:
-                            return data
+                    excluded_domains_type_0_item = excluded_domains_type_0_item_data
+                    if isinstance(excluded_domains_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            excluded_domains_type_0_item_type_0 = ExcludedDomain.from_dict(data)
+                            excluded_domains_type_0_item_type_0 = ExcludedDomain.from_dict(excluded_domains_type_0_item)
 
-                            return excluded_domains_type_0_item_type_0
+                            excluded_domains_type_0_item = excluded_domains_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(ExcludedDomain | None, data)
-
-                    excluded_domains_type_0_item = _parse_excluded_domains_type_0_item(
-                        excluded_domains_type_0_item_data
-                    )
 
                     excluded_domains_type_0.append(excluded_domains_type_0_item)
 
-                return excluded_domains_type_0
+                excluded_domains = excluded_domains_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[ExcludedDomain | None] | None | Unset, data)
 
-        excluded_domains = _parse_excluded_domains(d.pop("excluded_domains", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            excluded_domains=excluded_domains,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._excluded_domains = excluded_domains
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -179,3 +141,7 @@ class ExcludedDomains:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.excluded_domain import ExcludedDomain  # noqa: E402
+from ..models.links import Links  # noqa: E402

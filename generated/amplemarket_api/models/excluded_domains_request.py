@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import short_repr
-
-if TYPE_CHECKING:
-    from ..models.excluded_domains_request_excluded_domains_item import (
-        ExcludedDomainsRequestExcludedDomainsItem,
-    )
-
 
 T = TypeVar("T", bound="ExcludedDomainsRequest")
 
@@ -46,10 +40,6 @@ class ExcludedDomainsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.excluded_domains_request_excluded_domains_item import (
-            ExcludedDomainsRequestExcludedDomainsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         excluded_domains = []
         _excluded_domains = d.pop("excluded_domains")
@@ -58,9 +48,8 @@ class ExcludedDomainsRequest:
 
             excluded_domains.append(excluded_domains_item)
 
-        _instance = cls(
-            excluded_domains=excluded_domains,
-        )
+        _instance = object.__new__(cls)
+        _instance.excluded_domains = excluded_domains
 
         _instance.additional_properties = d
         return _instance
@@ -80,3 +69,8 @@ class ExcludedDomainsRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.excluded_domains_request_excluded_domains_item import (
+    ExcludedDomainsRequestExcludedDomainsItem,  # noqa: E402
+)

@@ -39,9 +39,8 @@ class ExcludedDomainsRequestExcludedDomainsItem:
         d = dict(src_dict)
         domain = d.pop("domain")
 
-        _instance = cls(
-            domain=domain,
-        )
+        _instance = object.__new__(cls)
+        _instance.domain = domain
 
         _instance.additional_properties = d
         return _instance

@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.links import Links
-
 
 T = TypeVar("T", bound="ExcludedEmail")
 
@@ -116,8 +112,6 @@ class ExcludedEmail:
         return short_repr(self, ("email",))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.links import Links  # noqa: PLC0415
-
         email: None | str | Unset
         if isinstance(self._email, Unset):
             email = UNSET
@@ -185,109 +179,52 @@ class ExcludedEmail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.links import Links  # noqa: PLC0415
-
         d = dict(src_dict)
+        email = d.pop("email", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        source = d.pop("source", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        source = _parse_source(d.pop("source", UNSET))
-
-        def _parse_date_added(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        date_added = d.pop("date_added", UNSET)
+        if isinstance(date_added, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                date_added_type_0 = datetime.datetime.fromisoformat(data)
+                date_added_type_0 = datetime.datetime.fromisoformat(date_added)
 
-                return date_added_type_0
+                date_added = date_added_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        date_added = _parse_date_added(d.pop("date_added", UNSET))
+        excluded_reason = d.pop("excluded_reason", UNSET)
 
-        def _parse_excluded_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        excluded_reason = _parse_excluded_reason(d.pop("excluded_reason", UNSET))
-
-        def _parse_excluded_reasons(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        excluded_reasons = d.pop("excluded_reasons", UNSET)
+        if isinstance(excluded_reasons, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 excluded_reasons_type_0 = []
-                _excluded_reasons_type_0 = data
+                _excluded_reasons_type_0 = excluded_reasons
                 for excluded_reasons_type_0_item_data in _excluded_reasons_type_0:
-
-                    def _parse_excluded_reasons_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    excluded_reasons_type_0_item = _parse_excluded_reasons_type_0_item(
-                        excluded_reasons_type_0_item_data
-                    )
+                    excluded_reasons_type_0_item = excluded_reasons_type_0_item_data
 
                     excluded_reasons_type_0.append(excluded_reasons_type_0_item)
 
-                return excluded_reasons_type_0
+                excluded_reasons = excluded_reasons_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        excluded_reasons = _parse_excluded_reasons(d.pop("excluded_reasons", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            email=email,
-            source=source,
-            date_added=date_added,
-            excluded_reason=excluded_reason,
-            excluded_reasons=excluded_reasons,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._email = email
+        _instance._source = source
+        _instance._date_added = date_added
+        _instance._excluded_reason = excluded_reason
+        _instance._excluded_reasons = excluded_reasons
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -307,3 +244,6 @@ class ExcludedEmail:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.links import Links  # noqa: E402

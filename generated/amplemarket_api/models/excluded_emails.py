@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.excluded_email import ExcludedEmail
-    from ..models.links import Links
-
 
 T = TypeVar("T", bound="ExcludedEmails")
 
@@ -55,9 +50,6 @@ class ExcludedEmails:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.excluded_email import ExcludedEmail  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         excluded_emails: list[dict[str, Any] | None] | None | Unset
         if isinstance(self._excluded_emails, Unset):
             excluded_emails = UNSET
@@ -94,68 +86,40 @@ class ExcludedEmails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.excluded_email import ExcludedEmail  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_excluded_emails(data: object) -> list[ExcludedEmail | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        excluded_emails = d.pop("excluded_emails", UNSET)
+        if isinstance(excluded_emails, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 excluded_emails_type_0 = []
-                _excluded_emails_type_0 = data
+                _excluded_emails_type_0 = excluded_emails
                 for excluded_emails_type_0_item_data in _excluded_emails_type_0:
-
-                    def _parse_excluded_emails_type_0_item(data: object) -> ExcludedEmail | None:
-                        if data is None:
-                            return data
+                    excluded_emails_type_0_item = excluded_emails_type_0_item_data
+                    if isinstance(excluded_emails_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            excluded_emails_type_0_item_type_0 = ExcludedEmail.from_dict(data)
+                            excluded_emails_type_0_item_type_0 = ExcludedEmail.from_dict(excluded_emails_type_0_item)
 
-                            return excluded_emails_type_0_item_type_0
+                            excluded_emails_type_0_item = excluded_emails_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(ExcludedEmail | None, data)
-
-                    excluded_emails_type_0_item = _parse_excluded_emails_type_0_item(excluded_emails_type_0_item_data)
 
                     excluded_emails_type_0.append(excluded_emails_type_0_item)
 
-                return excluded_emails_type_0
+                excluded_emails = excluded_emails_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[ExcludedEmail | None] | None | Unset, data)
 
-        excluded_emails = _parse_excluded_emails(d.pop("excluded_emails", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            excluded_emails=excluded_emails,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._excluded_emails = excluded_emails
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -175,3 +139,7 @@ class ExcludedEmails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.excluded_email import ExcludedEmail  # noqa: E402
+from ..models.links import Links  # noqa: E402

@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import short_repr
-
-if TYPE_CHECKING:
-    from ..models.excluded_emails_request_excluded_emails_item import (
-        ExcludedEmailsRequestExcludedEmailsItem,
-    )
-
 
 T = TypeVar("T", bound="ExcludedEmailsRequest")
 
@@ -46,10 +40,6 @@ class ExcludedEmailsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.excluded_emails_request_excluded_emails_item import (
-            ExcludedEmailsRequestExcludedEmailsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         excluded_emails = []
         _excluded_emails = d.pop("excluded_emails")
@@ -58,9 +48,8 @@ class ExcludedEmailsRequest:
 
             excluded_emails.append(excluded_emails_item)
 
-        _instance = cls(
-            excluded_emails=excluded_emails,
-        )
+        _instance = object.__new__(cls)
+        _instance.excluded_emails = excluded_emails
 
         _instance.additional_properties = d
         return _instance
@@ -80,3 +69,8 @@ class ExcludedEmailsRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.excluded_emails_request_excluded_emails_item import (
+    ExcludedEmailsRequestExcludedEmailsItem,  # noqa: E402
+)

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import short_repr
-
-if TYPE_CHECKING:
-    from ..models.job_function_headcount_value import JobFunctionHeadcountValue
-
 
 T = TypeVar("T", bound="JobFunctionHeadcount")
 
@@ -26,7 +22,6 @@ class JobFunctionHeadcount:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.job_function_headcount_value import JobFunctionHeadcountValue  # noqa: PLC0415
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
@@ -39,28 +34,19 @@ class JobFunctionHeadcount:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.job_function_headcount_value import JobFunctionHeadcountValue  # noqa: PLC0415
-
         d = dict(src_dict)
-        _instance = cls()
+        _instance = object.__new__(cls)
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-
-            def _parse_additional_property(data: object) -> JobFunctionHeadcountValue | None:
-                if data is None:
-                    return data
+            additional_property = prop_dict
+            if isinstance(additional_property, dict):
                 try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    additional_property_type_0 = JobFunctionHeadcountValue.from_dict(data)
+                    additional_property_type_0 = JobFunctionHeadcountValue.from_dict(additional_property)
 
-                    return additional_property_type_0
+                    additional_property = additional_property_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(JobFunctionHeadcountValue | None, data)
-
-            additional_property = _parse_additional_property(prop_dict)
 
             additional_properties[prop_name] = additional_property
 
@@ -82,3 +68,6 @@ class JobFunctionHeadcount:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.job_function_headcount_value import JobFunctionHeadcountValue  # noqa: E402

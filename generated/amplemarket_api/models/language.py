@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -122,57 +122,27 @@ class Language:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_object_(data: object) -> LanguageObject | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        object_ = d.pop("object", UNSET)
+        if isinstance(object_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                object_type_0 = LanguageObject(data)
-
-                return object_type_0
+                object_type_0 = LanguageObject._value2member_map_.get(object_)
+                if object_type_0 is None:
+                    object_type_0 = LanguageObject(object_)
+                object_ = object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(LanguageObject | None | Unset, data)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
+        language = d.pop("language", UNSET)
 
-        def _parse_language(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        iso_code = d.pop("iso_code", UNSET)
 
-        language = _parse_language(d.pop("language", UNSET))
+        proficiency = d.pop("proficiency", UNSET)
 
-        def _parse_iso_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        iso_code = _parse_iso_code(d.pop("iso_code", UNSET))
-
-        def _parse_proficiency(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        proficiency = _parse_proficiency(d.pop("proficiency", UNSET))
-
-        _instance = cls(
-            object_=object_,
-            language=language,
-            iso_code=iso_code,
-            proficiency=proficiency,
-        )
+        _instance = object.__new__(cls)
+        _instance._object_ = object_
+        _instance._language = language
+        _instance._iso_code = iso_code
+        _instance._proficiency = proficiency
 
         _instance.additional_properties = d
         return _instance

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,12 +10,6 @@ from attrs import field as _attrs_field
 from ..models.lead_list_status import LeadListStatus
 from ..models.lead_list_type import LeadListType
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.lead_list_entry import LeadListEntry
-    from ..models.lead_list_options import LeadListOptions
-    from ..models.links import Links
-
 
 T = TypeVar("T", bound="LeadList")
 
@@ -236,10 +230,6 @@ class LeadList:
         return short_repr(self, ("id", "name", "status"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.lead_list_entry import LeadListEntry  # noqa: PLC0415
-        from ..models.lead_list_options import LeadListOptions  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -378,213 +368,99 @@ class LeadList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_list_entry import LeadListEntry  # noqa: PLC0415
-        from ..models.lead_list_options import LeadListOptions  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        object_ = d.pop("object", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
+        name = d.pop("name", UNSET)
 
-        def _parse_object_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        object_ = _parse_object_(d.pop("object", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_status(data: object) -> LeadListStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        status = d.pop("status", UNSET)
+        if isinstance(status, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = LeadListStatus(data)
-
-                return status_type_0
+                status_type_0 = LeadListStatus._value2member_map_.get(status)
+                if status_type_0 is None:
+                    status_type_0 = LeadListStatus(status)
+                status = status_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(LeadListStatus | None | Unset, data)
 
-        status = _parse_status(d.pop("status", UNSET))
+        shared = d.pop("shared", UNSET)
 
-        def _parse_shared(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        visible = d.pop("visible", UNSET)
 
-        shared = _parse_shared(d.pop("shared", UNSET))
+        owner = d.pop("owner", UNSET)
 
-        def _parse_visible(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        visible = _parse_visible(d.pop("visible", UNSET))
-
-        def _parse_owner(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        owner = _parse_owner(d.pop("owner", UNSET))
-
-        def _parse_options(data: object) -> LeadListOptions | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        options = d.pop("options", UNSET)
+        if isinstance(options, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                options_type_0 = LeadListOptions.from_dict(data)
+                options_type_0 = LeadListOptions.from_dict(options)
 
-                return options_type_0
+                options = options_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(LeadListOptions | None | Unset, data)
 
-        options = _parse_options(d.pop("options", UNSET))
-
-        def _parse_type_(data: object) -> LeadListType | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        type_ = d.pop("type", UNSET)
+        if isinstance(type_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                type_type_0 = LeadListType(data)
-
-                return type_type_0
+                type_type_0 = LeadListType._value2member_map_.get(type_)
+                if type_type_0 is None:
+                    type_type_0 = LeadListType(type_)
+                type_ = type_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(LeadListType | None | Unset, data)
 
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        def _parse_leads(data: object) -> list[LeadListEntry | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        leads = d.pop("leads", UNSET)
+        if isinstance(leads, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 leads_type_0 = []
-                _leads_type_0 = data
+                _leads_type_0 = leads
                 for leads_type_0_item_data in _leads_type_0:
-
-                    def _parse_leads_type_0_item(data: object) -> LeadListEntry | None:
-                        if data is None:
-                            return data
+                    leads_type_0_item = leads_type_0_item_data
+                    if isinstance(leads_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            leads_type_0_item_type_0 = LeadListEntry.from_dict(data)
+                            leads_type_0_item_type_0 = LeadListEntry.from_dict(leads_type_0_item)
 
-                            return leads_type_0_item_type_0
+                            leads_type_0_item = leads_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(LeadListEntry | None, data)
-
-                    leads_type_0_item = _parse_leads_type_0_item(leads_type_0_item_data)
 
                     leads_type_0.append(leads_type_0_item)
 
-                return leads_type_0
+                leads = leads_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[LeadListEntry | None] | None | Unset, data)
 
-        leads = _parse_leads(d.pop("leads", UNSET))
+        url = d.pop("url", UNSET)
 
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        created_at = d.pop("created_at", UNSET)
 
-        url = _parse_url(d.pop("url", UNSET))
+        updated_at = d.pop("updated_at", UNSET)
 
-        def _parse_created_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        created_at = _parse_created_at(d.pop("created_at", UNSET))
-
-        def _parse_updated_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        updated_at = _parse_updated_at(d.pop("updated_at", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            id=id,
-            object_=object_,
-            name=name,
-            status=status,
-            shared=shared,
-            visible=visible,
-            owner=owner,
-            options=options,
-            type_=type_,
-            leads=leads,
-            url=url,
-            created_at=created_at,
-            updated_at=updated_at,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._object_ = object_
+        _instance._name = name
+        _instance._status = status
+        _instance._shared = shared
+        _instance._visible = visible
+        _instance._owner = owner
+        _instance._options = options
+        _instance._type_ = type_
+        _instance._leads = leads
+        _instance._url = url
+        _instance._created_at = created_at
+        _instance._updated_at = updated_at
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -604,3 +480,8 @@ class LeadList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.lead_list_entry import LeadListEntry  # noqa: E402
+from ..models.lead_list_options import LeadListOptions  # noqa: E402
+from ..models.links import Links  # noqa: E402

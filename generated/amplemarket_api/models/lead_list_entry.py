@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.email_validation_result import EmailValidationResult
-    from ..models.lead_list_entry_data import LeadListEntryData
-
 
 T = TypeVar("T", bound="LeadListEntry")
 
@@ -218,9 +213,6 @@ class LeadListEntry:
         return short_repr(self, ("id", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.email_validation_result import EmailValidationResult  # noqa: PLC0415
-        from ..models.lead_list_entry_data import LeadListEntryData  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -337,159 +329,61 @@ class LeadListEntry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.email_validation_result import EmailValidationResult  # noqa: PLC0415
-        from ..models.lead_list_entry_data import LeadListEntryData  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        object_ = d.pop("object", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
+        email = d.pop("email", UNSET)
 
-        def _parse_object_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        person_id = d.pop("person_id", UNSET)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
+        linkedin_url = d.pop("linkedin_url", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        first_name = d.pop("first_name", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
+        last_name = d.pop("last_name", UNSET)
 
-        def _parse_person_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company_name = d.pop("company_name", UNSET)
 
-        person_id = _parse_person_id(d.pop("person_id", UNSET))
+        company_domain = d.pop("company_domain", UNSET)
 
-        def _parse_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        industry = d.pop("industry", UNSET)
 
-        linkedin_url = _parse_linkedin_url(d.pop("linkedin_url", UNSET))
+        title = d.pop("title", UNSET)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_company_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company_name = _parse_company_name(d.pop("company_name", UNSET))
-
-        def _parse_company_domain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company_domain = _parse_company_domain(d.pop("company_domain", UNSET))
-
-        def _parse_industry(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        industry = _parse_industry(d.pop("industry", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_data(data: object) -> LeadListEntryData | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        data = d.pop("data", UNSET)
+        if isinstance(data, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
                 data_type_0 = LeadListEntryData.from_dict(data)
 
-                return data_type_0
+                data = data_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(LeadListEntryData | None | Unset, data)
 
-        data = _parse_data(d.pop("data", UNSET))
-
-        def _parse_email_validation_result(data: object) -> EmailValidationResult | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        email_validation_result = d.pop("email_validation_result", UNSET)
+        if isinstance(email_validation_result, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                email_validation_result_type_0 = EmailValidationResult.from_dict(data)
+                email_validation_result_type_0 = EmailValidationResult.from_dict(email_validation_result)
 
-                return email_validation_result_type_0
+                email_validation_result = email_validation_result_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(EmailValidationResult | None | Unset, data)
 
-        email_validation_result = _parse_email_validation_result(d.pop("email_validation_result", UNSET))
-
-        _instance = cls(
-            id=id,
-            object_=object_,
-            email=email,
-            person_id=person_id,
-            linkedin_url=linkedin_url,
-            first_name=first_name,
-            last_name=last_name,
-            company_name=company_name,
-            company_domain=company_domain,
-            industry=industry,
-            title=title,
-            data=data,
-            email_validation_result=email_validation_result,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._object_ = object_
+        _instance._email = email
+        _instance._person_id = person_id
+        _instance._linkedin_url = linkedin_url
+        _instance._first_name = first_name
+        _instance._last_name = last_name
+        _instance._company_name = company_name
+        _instance._company_domain = company_domain
+        _instance._industry = industry
+        _instance._title = title
+        _instance._data = data
+        _instance._email_validation_result = email_validation_result
 
         _instance.additional_properties = d
         return _instance
@@ -509,3 +403,7 @@ class LeadListEntry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.email_validation_result import EmailValidationResult  # noqa: E402
+from ..models.lead_list_entry_data import LeadListEntryData  # noqa: E402

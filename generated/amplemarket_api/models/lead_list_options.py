@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -100,39 +100,16 @@ class LeadListOptions:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        reveal_phone_numbers = d.pop("reveal_phone_numbers", UNSET)
 
-        def _parse_reveal_phone_numbers(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        validate_email = d.pop("validate_email", UNSET)
 
-        reveal_phone_numbers = _parse_reveal_phone_numbers(d.pop("reveal_phone_numbers", UNSET))
+        enrich = d.pop("enrich", UNSET)
 
-        def _parse_validate_email(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        validate_email = _parse_validate_email(d.pop("validate_email", UNSET))
-
-        def _parse_enrich(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        enrich = _parse_enrich(d.pop("enrich", UNSET))
-
-        _instance = cls(
-            reveal_phone_numbers=reveal_phone_numbers,
-            validate_email=validate_email,
-            enrich=enrich,
-        )
+        _instance = object.__new__(cls)
+        _instance._reveal_phone_numbers = reveal_phone_numbers
+        _instance._validate_email = validate_email
+        _instance._enrich = enrich
 
         _instance.additional_properties = d
         return _instance

@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.lead_list_request_type import LeadListRequestType
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.lead_list_request_leads_item import LeadListRequestLeadsItem
-    from ..models.lead_list_request_options import LeadListRequestOptions
-
 
 T = TypeVar("T", bound="LeadListRequest")
 
@@ -121,9 +116,6 @@ class LeadListRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_list_request_leads_item import LeadListRequestLeadsItem  # noqa: PLC0415
-        from ..models.lead_list_request_options import LeadListRequestOptions  # noqa: PLC0415
-
         d = dict(src_dict)
         shared = d.pop("shared")
 
@@ -149,14 +141,17 @@ class LeadListRequest:
         else:
             options = LeadListRequestOptions.from_dict(_options)
 
-        _instance = cls(
-            shared=shared,
-            owner=owner,
-            type_=type_,
-            leads=leads,
-            name=name,
-            visible=visible,
-            options=options,
-        )
+        _instance = object.__new__(cls)
+        _instance.shared = shared
+        _instance.owner = owner
+        _instance.type_ = type_
+        _instance.leads = leads
+        _instance._name = name
+        _instance._visible = visible
+        _instance._options = options
 
         return _instance
+
+
+from ..models.lead_list_request_leads_item import LeadListRequestLeadsItem  # noqa: E402
+from ..models.lead_list_request_options import LeadListRequestOptions  # noqa: E402

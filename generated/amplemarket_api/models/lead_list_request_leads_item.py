@@ -129,13 +129,12 @@ class LeadListRequestLeadsItem:
 
         company_domain = d.pop("company_domain", UNSET)
 
-        _instance = cls(
-            linkedin_url=linkedin_url,
-            email=email,
-            title=title,
-            company_name=company_name,
-            company_domain=company_domain,
-        )
+        _instance = object.__new__(cls)
+        _instance._linkedin_url = linkedin_url
+        _instance._email = email
+        _instance._title = title
+        _instance._company_name = company_name
+        _instance._company_domain = company_domain
 
         _instance.additional_properties = d
         return _instance

@@ -93,10 +93,9 @@ class LeadListRequestOptions:
 
         enrich = d.pop("enrich", UNSET)
 
-        _instance = cls(
-            reveal_phone_numbers=reveal_phone_numbers,
-            validate_email=validate_email,
-            enrich=enrich,
-        )
+        _instance = object.__new__(cls)
+        _instance._reveal_phone_numbers = reveal_phone_numbers
+        _instance._validate_email = validate_email
+        _instance._enrich = enrich
 
         return _instance

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.lead_list import LeadList
-    from ..models.links import Links
-
 
 T = TypeVar("T", bound="LeadLists")
 
@@ -55,9 +50,6 @@ class LeadLists:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.lead_list import LeadList  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         lead_lists: list[dict[str, Any] | None] | None | Unset
         if isinstance(self._lead_lists, Unset):
             lead_lists = UNSET
@@ -94,68 +86,40 @@ class LeadLists:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_list import LeadList  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_lead_lists(data: object) -> list[LeadList | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        lead_lists = d.pop("lead_lists", UNSET)
+        if isinstance(lead_lists, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 lead_lists_type_0 = []
-                _lead_lists_type_0 = data
+                _lead_lists_type_0 = lead_lists
                 for lead_lists_type_0_item_data in _lead_lists_type_0:
-
-                    def _parse_lead_lists_type_0_item(data: object) -> LeadList | None:
-                        if data is None:
-                            return data
+                    lead_lists_type_0_item = lead_lists_type_0_item_data
+                    if isinstance(lead_lists_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            lead_lists_type_0_item_type_0 = LeadList.from_dict(data)
+                            lead_lists_type_0_item_type_0 = LeadList.from_dict(lead_lists_type_0_item)
 
-                            return lead_lists_type_0_item_type_0
+                            lead_lists_type_0_item = lead_lists_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(LeadList | None, data)
-
-                    lead_lists_type_0_item = _parse_lead_lists_type_0_item(lead_lists_type_0_item_data)
 
                     lead_lists_type_0.append(lead_lists_type_0_item)
 
-                return lead_lists_type_0
+                lead_lists = lead_lists_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[LeadList | None] | None | Unset, data)
 
-        lead_lists = _parse_lead_lists(d.pop("lead_lists", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            lead_lists=lead_lists,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._lead_lists = lead_lists
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -175,3 +139,7 @@ class LeadLists:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.lead_list import LeadList  # noqa: E402
+from ..models.links import Links  # noqa: E402

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.link import Link
-
 
 T = TypeVar("T", bound="Links")
 
@@ -68,8 +64,6 @@ class Links:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.link import Link  # noqa: PLC0415
-
         self_: dict[str, Any] | None | Unset
         if isinstance(self._self_, Unset):
             self_ = UNSET
@@ -113,84 +107,49 @@ class Links:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.link import Link  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_self_(data: object) -> Link | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        self_ = d.pop("self", UNSET)
+        if isinstance(self_, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                self_type_0 = Link.from_dict(data)
+                self_type_0 = Link.from_dict(self_)
 
-                return self_type_0
+                self_ = self_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Link | None | Unset, data)
 
-        self_ = _parse_self_(d.pop("self", UNSET))
-
-        def _parse_prev(data: object) -> Link | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        prev = d.pop("prev", UNSET)
+        if isinstance(prev, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                prev_type_0 = Link.from_dict(data)
+                prev_type_0 = Link.from_dict(prev)
 
-                return prev_type_0
+                prev = prev_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Link | None | Unset, data)
 
-        prev = _parse_prev(d.pop("prev", UNSET))
-
-        def _parse_next_(data: object) -> Link | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        next_ = d.pop("next", UNSET)
+        if isinstance(next_, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                next_type_0 = Link.from_dict(data)
+                next_type_0 = Link.from_dict(next_)
 
-                return next_type_0
+                next_ = next_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Link | None | Unset, data)
 
-        next_ = _parse_next_(d.pop("next", UNSET))
-
-        _instance = cls(
-            self_=self_,
-            prev=prev,
-            next_=next_,
-        )
+        _instance = object.__new__(cls)
+        _instance._self_ = self_
+        _instance._prev = prev
+        _instance._next_ = next_
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-
-            def _parse_additional_property(data: object) -> Link | None:
-                if data is None:
-                    return data
+            additional_property = prop_dict
+            if isinstance(additional_property, dict):
                 try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    additional_property_type_0 = Link.from_dict(data)
+                    additional_property_type_0 = Link.from_dict(additional_property)
 
-                    return additional_property_type_0
+                    additional_property = additional_property_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(Link | None, data)
-
-            additional_property = _parse_additional_property(prop_dict)
 
             additional_properties[prop_name] = additional_property
 
@@ -212,3 +171,6 @@ class Links:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.link import Link  # noqa: E402

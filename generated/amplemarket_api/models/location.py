@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -169,69 +169,25 @@ class Location:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        address = d.pop("address", UNSET)
 
-        def _parse_address(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        is_primary = d.pop("is_primary", UNSET)
 
-        address = _parse_address(d.pop("address", UNSET))
+        country = d.pop("country", UNSET)
 
-        def _parse_is_primary(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        state = d.pop("state", UNSET)
 
-        is_primary = _parse_is_primary(d.pop("is_primary", UNSET))
+        city = d.pop("city", UNSET)
 
-        def _parse_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        postal_code = d.pop("postal_code", UNSET)
 
-        country = _parse_country(d.pop("country", UNSET))
-
-        def _parse_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        state = _parse_state(d.pop("state", UNSET))
-
-        def _parse_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        city = _parse_city(d.pop("city", UNSET))
-
-        def _parse_postal_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        postal_code = _parse_postal_code(d.pop("postal_code", UNSET))
-
-        _instance = cls(
-            address=address,
-            is_primary=is_primary,
-            country=country,
-            state=state,
-            city=city,
-            postal_code=postal_code,
-        )
+        _instance = object.__new__(cls)
+        _instance._address = address
+        _instance._is_primary = is_primary
+        _instance._country = country
+        _instance._state = state
+        _instance._city = city
+        _instance._postal_code = postal_code
 
         _instance.additional_properties = d
         return _instance

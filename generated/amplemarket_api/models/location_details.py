@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -163,69 +163,25 @@ class LocationDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        country = d.pop("country", UNSET)
 
-        def _parse_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        state = d.pop("state", UNSET)
 
-        country = _parse_country(d.pop("country", UNSET))
+        city = d.pop("city", UNSET)
 
-        def _parse_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        postal_code = d.pop("postal_code", UNSET)
 
-        state = _parse_state(d.pop("state", UNSET))
+        lat = d.pop("lat", UNSET)
 
-        def _parse_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        long = d.pop("long", UNSET)
 
-        city = _parse_city(d.pop("city", UNSET))
-
-        def _parse_postal_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        postal_code = _parse_postal_code(d.pop("postal_code", UNSET))
-
-        def _parse_lat(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        lat = _parse_lat(d.pop("lat", UNSET))
-
-        def _parse_long(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        long = _parse_long(d.pop("long", UNSET))
-
-        _instance = cls(
-            country=country,
-            state=state,
-            city=city,
-            postal_code=postal_code,
-            lat=lat,
-            long=long,
-        )
+        _instance = object.__new__(cls)
+        _instance._country = country
+        _instance._state = state
+        _instance._city = city
+        _instance._postal_code = postal_code
+        _instance._lat = lat
+        _instance._long = long
 
         _instance.additional_properties = d
         return _instance

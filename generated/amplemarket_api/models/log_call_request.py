@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, short_repr
+from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="LogCallRequest")
 
@@ -139,9 +139,9 @@ class LogCallRequest:
 
         human = d.pop("human")
 
-        task_id = UUID(d.pop("task_id"))
+        task_id = parse_uuid(d.pop("task_id"))
 
-        user_id = UUID(d.pop("user_id"))
+        user_id = parse_uuid(d.pop("user_id"))
 
         transcription = d.pop("transcription", UNSET)
 
@@ -152,20 +152,19 @@ class LogCallRequest:
         if isinstance(_disposition_id, Unset):
             disposition_id = UNSET
         else:
-            disposition_id = UUID(_disposition_id)
+            disposition_id = parse_uuid(_disposition_id)
 
-        _instance = cls(
-            from_=from_,
-            to=to,
-            duration=duration,
-            answered=answered,
-            human=human,
-            task_id=task_id,
-            user_id=user_id,
-            transcription=transcription,
-            recording_url=recording_url,
-            disposition_id=disposition_id,
-        )
+        _instance = object.__new__(cls)
+        _instance.from_ = from_
+        _instance.to = to
+        _instance.duration = duration
+        _instance.answered = answered
+        _instance.human = human
+        _instance.task_id = task_id
+        _instance.user_id = user_id
+        _instance._transcription = transcription
+        _instance._recording_url = recording_url
+        _instance._disposition_id = disposition_id
 
         _instance.additional_properties = d
         return _instance

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -123,49 +123,19 @@ class Pagination:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        page = d.pop("page", UNSET)
 
-        def _parse_page(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        page_size = d.pop("page_size", UNSET)
 
-        page = _parse_page(d.pop("page", UNSET))
+        total_pages = d.pop("total_pages", UNSET)
 
-        def _parse_page_size(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        total = d.pop("total", UNSET)
 
-        page_size = _parse_page_size(d.pop("page_size", UNSET))
-
-        def _parse_total_pages(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_pages = _parse_total_pages(d.pop("total_pages", UNSET))
-
-        def _parse_total(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total = _parse_total(d.pop("total", UNSET))
-
-        _instance = cls(
-            page=page,
-            page_size=page_size,
-            total_pages=total_pages,
-            total=total,
-        )
+        _instance = object.__new__(cls)
+        _instance._page = page
+        _instance._page_size = page_size
+        _instance._total_pages = total_pages
+        _instance._total = total
 
         _instance.additional_properties = d
         return _instance

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.people_search_request_job_openings import PeopleSearchRequestJobOpenings
-
 
 T = TypeVar("T", bound="PeopleSearchRequest")
 
@@ -358,10 +354,6 @@ class PeopleSearchRequest:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.people_search_request_job_openings import (
-            PeopleSearchRequestJobOpenings,  # noqa: PLC0415
-        )
-
         person_name = self._person_name
 
         person_titles: list[str] | Unset = UNSET
@@ -547,10 +539,6 @@ class PeopleSearchRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.people_search_request_job_openings import (
-            PeopleSearchRequestJobOpenings,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         person_name = d.pop("person_name", UNSET)
 
@@ -560,194 +548,106 @@ class PeopleSearchRequest:
 
         company_names: list[Any] = d.pop("company_names", UNSET)
 
-        def _parse_person_seniorities(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        person_seniorities = d.pop("person_seniorities", UNSET)
+        if isinstance(person_seniorities, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                person_seniorities_type_0: list[Any] = data
+                person_seniorities_type_0: list[Any] = person_seniorities
 
-                return person_seniorities_type_0
+                person_seniorities = person_seniorities_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
 
-        person_seniorities = _parse_person_seniorities(d.pop("person_seniorities", UNSET))
-
-        def _parse_person_departments(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        person_departments = d.pop("person_departments", UNSET)
+        if isinstance(person_departments, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                person_departments_type_0: list[Any] = data
+                person_departments_type_0: list[Any] = person_departments
 
-                return person_departments_type_0
+                person_departments = person_departments_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
 
-        person_departments = _parse_person_departments(d.pop("person_departments", UNSET))
-
-        def _parse_person_job_functions(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        person_job_functions = d.pop("person_job_functions", UNSET)
+        if isinstance(person_job_functions, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                person_job_functions_type_0: list[Any] = data
+                person_job_functions_type_0: list[Any] = person_job_functions
 
-                return person_job_functions_type_0
+                person_job_functions = person_job_functions_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
 
-        person_job_functions = _parse_person_job_functions(d.pop("person_job_functions", UNSET))
-
-        def _parse_person_keywords(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        person_keywords = d.pop("person_keywords", UNSET)
+        if isinstance(person_keywords, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                person_keywords_type_0: list[Any] = data
+                person_keywords_type_0: list[Any] = person_keywords
 
-                return person_keywords_type_0
+                person_keywords = person_keywords_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
 
-        person_keywords = _parse_person_keywords(d.pop("person_keywords", UNSET))
-
-        def _parse_company_domains(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        company_domains = d.pop("company_domains", UNSET)
+        if isinstance(company_domains, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                company_domains_type_0: list[Any] = data
+                company_domains_type_0: list[Any] = company_domains
 
-                return company_domains_type_0
+                company_domains = company_domains_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
 
-        company_domains = _parse_company_domains(d.pop("company_domains", UNSET))
-
-        def _parse_company_industries(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        company_industries = d.pop("company_industries", UNSET)
+        if isinstance(company_industries, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                company_industries_type_0: list[Any] = data
+                company_industries_type_0: list[Any] = company_industries
 
-                return company_industries_type_0
+                company_industries = company_industries_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
 
-        company_industries = _parse_company_industries(d.pop("company_industries", UNSET))
-
-        def _parse_company_sizes(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        company_sizes = d.pop("company_sizes", UNSET)
+        if isinstance(company_sizes, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                company_sizes_type_0: list[Any] = data
+                company_sizes_type_0: list[Any] = company_sizes
 
-                return company_sizes_type_0
+                company_sizes = company_sizes_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
 
-        company_sizes = _parse_company_sizes(d.pop("company_sizes", UNSET))
-
-        def _parse_company_locations(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        company_locations = d.pop("company_locations", UNSET)
+        if isinstance(company_locations, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                company_locations_type_0: list[Any] = data
+                company_locations_type_0: list[Any] = company_locations
 
-                return company_locations_type_0
+                company_locations = company_locations_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
 
-        company_locations = _parse_company_locations(d.pop("company_locations", UNSET))
-
-        def _parse_company_types(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        company_types = d.pop("company_types", UNSET)
+        if isinstance(company_types, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                company_types_type_0: list[Any] = data
+                company_types_type_0: list[Any] = company_types
 
-                return company_types_type_0
+                company_types = company_types_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
 
-        company_types = _parse_company_types(d.pop("company_types", UNSET))
-
-        def _parse_company_focuses(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        company_focuses = d.pop("company_focuses", UNSET)
+        if isinstance(company_focuses, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                company_focuses_type_0: list[Any] = data
+                company_focuses_type_0: list[Any] = company_focuses
 
-                return company_focuses_type_0
+                company_focuses = company_focuses_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
-
-        company_focuses = _parse_company_focuses(d.pop("company_focuses", UNSET))
 
         company_revenue = d.pop("company_revenue", UNSET)
 
-        def _parse_company_keywords(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        company_keywords = d.pop("company_keywords", UNSET)
+        if isinstance(company_keywords, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                company_keywords_type_0: list[Any] = data
+                company_keywords_type_0: list[Any] = company_keywords
 
-                return company_keywords_type_0
+                company_keywords = company_keywords_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
-
-        company_keywords = _parse_company_keywords(d.pop("company_keywords", UNSET))
 
         headcount_growth = d.pop("headcount_growth", UNSET)
 
@@ -755,51 +655,42 @@ class PeopleSearchRequest:
 
         news = d.pop("news", UNSET)
 
-        def _parse_job_openings(data: object) -> None | PeopleSearchRequestJobOpenings | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        job_openings = d.pop("job_openings", UNSET)
+        if isinstance(job_openings, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                job_openings_type_0 = PeopleSearchRequestJobOpenings.from_dict(data)
+                job_openings_type_0 = PeopleSearchRequestJobOpenings.from_dict(job_openings)
 
-                return job_openings_type_0
+                job_openings = job_openings_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PeopleSearchRequestJobOpenings | Unset, data)
-
-        job_openings = _parse_job_openings(d.pop("job_openings", UNSET))
 
         page = d.pop("page", UNSET)
 
         page_size = d.pop("page_size", UNSET)
 
-        _instance = cls(
-            person_name=person_name,
-            person_titles=person_titles,
-            person_locations=person_locations,
-            company_names=company_names,
-            person_seniorities=person_seniorities,
-            person_departments=person_departments,
-            person_job_functions=person_job_functions,
-            person_keywords=person_keywords,
-            company_domains=company_domains,
-            company_industries=company_industries,
-            company_sizes=company_sizes,
-            company_locations=company_locations,
-            company_types=company_types,
-            company_focuses=company_focuses,
-            company_revenue=company_revenue,
-            company_keywords=company_keywords,
-            headcount_growth=headcount_growth,
-            company_last_funding=company_last_funding,
-            news=news,
-            job_openings=job_openings,
-            page=page,
-            page_size=page_size,
-        )
+        _instance = object.__new__(cls)
+        _instance._person_name = person_name
+        _instance._person_titles = person_titles
+        _instance._person_locations = person_locations
+        _instance._company_names = company_names
+        _instance._person_seniorities = person_seniorities
+        _instance._person_departments = person_departments
+        _instance._person_job_functions = person_job_functions
+        _instance._person_keywords = person_keywords
+        _instance._company_domains = company_domains
+        _instance._company_industries = company_industries
+        _instance._company_sizes = company_sizes
+        _instance._company_locations = company_locations
+        _instance._company_types = company_types
+        _instance._company_focuses = company_focuses
+        _instance._company_revenue = company_revenue
+        _instance._company_keywords = company_keywords
+        _instance._headcount_growth = headcount_growth
+        _instance._company_last_funding = company_last_funding
+        _instance._news = news
+        _instance._job_openings = job_openings
+        _instance._page = page
+        _instance._page_size = page_size
 
         _instance.additional_properties = d
         return _instance
@@ -819,3 +710,6 @@ class PeopleSearchRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.people_search_request_job_openings import PeopleSearchRequestJobOpenings  # noqa: E402

@@ -54,9 +54,8 @@ class PeopleSearchRequestJobOpenings:
         d = dict(src_dict)
         titles: list[Any] = d.pop("titles", UNSET)
 
-        _instance = cls(
-            titles=titles,
-        )
+        _instance = object.__new__(cls)
+        _instance._titles = titles
 
         _instance.additional_properties = d
         return _instance

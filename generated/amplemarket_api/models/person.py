@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -11,16 +11,7 @@ from attrs import field as _attrs_field
 
 from ..models.person_gender import PersonGender
 from ..models.person_object import PersonObject
-from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.company import Company
-    from ..models.education import Education
-    from ..models.experience import Experience
-    from ..models.language import Language
-    from ..models.location_details import LocationDetails
-    from ..models.phone_number import PhoneNumber
-
+from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="Person")
 
@@ -349,13 +340,6 @@ class Person:
         return short_repr(self, ("id", "name", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.company import Company  # noqa: PLC0415
-        from ..models.education import Education  # noqa: PLC0415
-        from ..models.experience import Experience  # noqa: PLC0415
-        from ..models.language import Language  # noqa: PLC0415
-        from ..models.location_details import LocationDetails  # noqa: PLC0415
-        from ..models.phone_number import PhoneNumber  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -592,393 +576,194 @@ class Person:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company import Company  # noqa: PLC0415
-        from ..models.education import Education  # noqa: PLC0415
-        from ..models.experience import Experience  # noqa: PLC0415
-        from ..models.language import Language  # noqa: PLC0415
-        from ..models.location_details import LocationDetails  # noqa: PLC0415
-        from ..models.phone_number import PhoneNumber  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        id = d.pop("id", UNSET)
+        if isinstance(id, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                id_type_0 = UUID(data)
+                id_type_0 = parse_uuid(id)
 
-                return id_type_0
+                id = id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_object_(data: object) -> None | PersonObject | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        object_ = d.pop("object", UNSET)
+        if isinstance(object_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                object_type_0 = PersonObject(data)
-
-                return object_type_0
+                object_type_0 = PersonObject._value2member_map_.get(object_)
+                if object_type_0 is None:
+                    object_type_0 = PersonObject(object_)
+                object_ = object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PersonObject | Unset, data)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
+        linkedin_url = d.pop("linkedin_url", UNSET)
 
-        def _parse_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        name = d.pop("name", UNSET)
 
-        linkedin_url = _parse_linkedin_url(d.pop("linkedin_url", UNSET))
+        email = d.pop("email", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        first_name = d.pop("first_name", UNSET)
 
-        name = _parse_name(d.pop("name", UNSET))
+        last_name = d.pop("last_name", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        title = d.pop("title", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
+        headline = d.pop("headline", UNSET)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        about = d.pop("about", UNSET)
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_headline(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        headline = _parse_headline(d.pop("headline", UNSET))
-
-        def _parse_about(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        about = _parse_about(d.pop("about", UNSET))
-
-        def _parse_current_position_start_date(data: object) -> datetime.date | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        current_position_start_date = d.pop("current_position_start_date", UNSET)
+        if isinstance(current_position_start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                current_position_start_date_type_0 = datetime.date.fromisoformat(data)
+                current_position_start_date_type_0 = datetime.date.fromisoformat(current_position_start_date)
 
-                return current_position_start_date_type_0
+                current_position_start_date = current_position_start_date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.date | None | str | Unset, data)
 
-        current_position_start_date = _parse_current_position_start_date(d.pop("current_position_start_date", UNSET))
+        current_position_description = d.pop("current_position_description", UNSET)
 
-        def _parse_current_position_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        location = d.pop("location", UNSET)
 
-        current_position_description = _parse_current_position_description(d.pop("current_position_description", UNSET))
+        image_url = d.pop("image_url", UNSET)
 
-        def _parse_location(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        location = _parse_location(d.pop("location", UNSET))
-
-        def _parse_image_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        image_url = _parse_image_url(d.pop("image_url", UNSET))
-
-        def _parse_gender(data: object) -> None | PersonGender | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        gender = d.pop("gender", UNSET)
+        if isinstance(gender, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                gender_type_0 = PersonGender(data)
-
-                return gender_type_0
+                gender_type_0 = PersonGender._value2member_map_.get(gender)
+                if gender_type_0 is None:
+                    gender_type_0 = PersonGender(gender)
+                gender = gender_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PersonGender | Unset, data)
 
-        gender = _parse_gender(d.pop("gender", UNSET))
-
-        def _parse_location_details(data: object) -> LocationDetails | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        location_details = d.pop("location_details", UNSET)
+        if isinstance(location_details, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                location_details_type_0 = LocationDetails.from_dict(data)
+                location_details_type_0 = LocationDetails.from_dict(location_details)
 
-                return location_details_type_0
+                location_details = location_details_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(LocationDetails | None | Unset, data)
 
-        location_details = _parse_location_details(d.pop("location_details", UNSET))
-
-        def _parse_experiences(data: object) -> list[Experience | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        experiences = d.pop("experiences", UNSET)
+        if isinstance(experiences, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 experiences_type_0 = []
-                _experiences_type_0 = data
+                _experiences_type_0 = experiences
                 for experiences_type_0_item_data in _experiences_type_0:
-
-                    def _parse_experiences_type_0_item(data: object) -> Experience | None:
-                        if data is None:
-                            return data
+                    experiences_type_0_item = experiences_type_0_item_data
+                    if isinstance(experiences_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            experiences_type_0_item_type_0 = Experience.from_dict(data)
+                            experiences_type_0_item_type_0 = Experience.from_dict(experiences_type_0_item)
 
-                            return experiences_type_0_item_type_0
+                            experiences_type_0_item = experiences_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(Experience | None, data)
-
-                    experiences_type_0_item = _parse_experiences_type_0_item(experiences_type_0_item_data)
 
                     experiences_type_0.append(experiences_type_0_item)
 
-                return experiences_type_0
+                experiences = experiences_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Experience | None] | None | Unset, data)
 
-        experiences = _parse_experiences(d.pop("experiences", UNSET))
-
-        def _parse_educations(data: object) -> list[Education | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        educations = d.pop("educations", UNSET)
+        if isinstance(educations, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 educations_type_0 = []
-                _educations_type_0 = data
+                _educations_type_0 = educations
                 for educations_type_0_item_data in _educations_type_0:
-
-                    def _parse_educations_type_0_item(data: object) -> Education | None:
-                        if data is None:
-                            return data
+                    educations_type_0_item = educations_type_0_item_data
+                    if isinstance(educations_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            educations_type_0_item_type_0 = Education.from_dict(data)
+                            educations_type_0_item_type_0 = Education.from_dict(educations_type_0_item)
 
-                            return educations_type_0_item_type_0
+                            educations_type_0_item = educations_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(Education | None, data)
-
-                    educations_type_0_item = _parse_educations_type_0_item(educations_type_0_item_data)
 
                     educations_type_0.append(educations_type_0_item)
 
-                return educations_type_0
+                educations = educations_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Education | None] | None | Unset, data)
 
-        educations = _parse_educations(d.pop("educations", UNSET))
-
-        def _parse_languages(data: object) -> list[Language | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        languages = d.pop("languages", UNSET)
+        if isinstance(languages, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 languages_type_0 = []
-                _languages_type_0 = data
+                _languages_type_0 = languages
                 for languages_type_0_item_data in _languages_type_0:
-
-                    def _parse_languages_type_0_item(data: object) -> Language | None:
-                        if data is None:
-                            return data
+                    languages_type_0_item = languages_type_0_item_data
+                    if isinstance(languages_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            languages_type_0_item_type_0 = Language.from_dict(data)
+                            languages_type_0_item_type_0 = Language.from_dict(languages_type_0_item)
 
-                            return languages_type_0_item_type_0
+                            languages_type_0_item = languages_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(Language | None, data)
-
-                    languages_type_0_item = _parse_languages_type_0_item(languages_type_0_item_data)
 
                     languages_type_0.append(languages_type_0_item)
 
-                return languages_type_0
+                languages = languages_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Language | None] | None | Unset, data)
 
-        languages = _parse_languages(d.pop("languages", UNSET))
-
-        def _parse_phone_numbers(data: object) -> list[None | PhoneNumber] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        phone_numbers = d.pop("phone_numbers", UNSET)
+        if isinstance(phone_numbers, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 phone_numbers_type_0 = []
-                _phone_numbers_type_0 = data
+                _phone_numbers_type_0 = phone_numbers
                 for phone_numbers_type_0_item_data in _phone_numbers_type_0:
-
-                    def _parse_phone_numbers_type_0_item(data: object) -> None | PhoneNumber:
-                        if data is None:
-                            return data
+                    phone_numbers_type_0_item = phone_numbers_type_0_item_data
+                    if isinstance(phone_numbers_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            phone_numbers_type_0_item_type_0 = PhoneNumber.from_dict(data)
+                            phone_numbers_type_0_item_type_0 = PhoneNumber.from_dict(phone_numbers_type_0_item)
 
-                            return phone_numbers_type_0_item_type_0
+                            phone_numbers_type_0_item = phone_numbers_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | PhoneNumber, data)
-
-                    phone_numbers_type_0_item = _parse_phone_numbers_type_0_item(phone_numbers_type_0_item_data)
 
                     phone_numbers_type_0.append(phone_numbers_type_0_item)
 
-                return phone_numbers_type_0
+                phone_numbers = phone_numbers_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | PhoneNumber] | None | Unset, data)
 
-        phone_numbers = _parse_phone_numbers(d.pop("phone_numbers", UNSET))
+        logo_url = d.pop("logo_url", UNSET)
 
-        def _parse_logo_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        logo_url = _parse_logo_url(d.pop("logo_url", UNSET))
-
-        def _parse_company(data: object) -> Company | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        company = d.pop("company", UNSET)
+        if isinstance(company, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                company_type_0 = Company.from_dict(data)
+                company_type_0 = Company.from_dict(company)
 
-                return company_type_0
+                company = company_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Company | None | Unset, data)
 
-        company = _parse_company(d.pop("company", UNSET))
-
-        _instance = cls(
-            id=id,
-            object_=object_,
-            linkedin_url=linkedin_url,
-            name=name,
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            title=title,
-            headline=headline,
-            about=about,
-            current_position_start_date=current_position_start_date,
-            current_position_description=current_position_description,
-            location=location,
-            image_url=image_url,
-            gender=gender,
-            location_details=location_details,
-            experiences=experiences,
-            educations=educations,
-            languages=languages,
-            phone_numbers=phone_numbers,
-            logo_url=logo_url,
-            company=company,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._object_ = object_
+        _instance._linkedin_url = linkedin_url
+        _instance._name = name
+        _instance._email = email
+        _instance._first_name = first_name
+        _instance._last_name = last_name
+        _instance._title = title
+        _instance._headline = headline
+        _instance._about = about
+        _instance._current_position_start_date = current_position_start_date
+        _instance._current_position_description = current_position_description
+        _instance._location = location
+        _instance._image_url = image_url
+        _instance._gender = gender
+        _instance._location_details = location_details
+        _instance._experiences = experiences
+        _instance._educations = educations
+        _instance._languages = languages
+        _instance._phone_numbers = phone_numbers
+        _instance._logo_url = logo_url
+        _instance._company = company
 
         _instance.additional_properties = d
         return _instance
@@ -998,3 +783,11 @@ class Person:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.company import Company  # noqa: E402
+from ..models.education import Education  # noqa: E402
+from ..models.experience import Experience  # noqa: E402
+from ..models.language import Language  # noqa: E402
+from ..models.location_details import LocationDetails  # noqa: E402
+from ..models.phone_number import PhoneNumber  # noqa: E402

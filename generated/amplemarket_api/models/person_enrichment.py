@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,12 +10,6 @@ from attrs import field as _attrs_field
 from ..models.person_enrichment_object import PersonEnrichmentObject
 from ..models.person_enrichment_status import PersonEnrichmentStatus
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.error import Error
-    from ..models.links import Links
-    from ..models.person_enrichment_result import PersonEnrichmentResult
-
 
 T = TypeVar("T", bound="PersonEnrichment")
 
@@ -115,10 +109,6 @@ class PersonEnrichment:
         return short_repr(self, ("id", "status"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error import Error  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-        from ..models.person_enrichment_result import PersonEnrichmentResult  # noqa: PLC0415
-
         id: int | None | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -201,152 +191,87 @@ class PersonEnrichment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error import Error  # noqa: PLC0415
-        from ..models.links import Links  # noqa: PLC0415
-        from ..models.person_enrichment_result import PersonEnrichmentResult  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_object_(data: object) -> None | PersonEnrichmentObject | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        object_ = d.pop("object", UNSET)
+        if isinstance(object_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                object_type_0 = PersonEnrichmentObject(data)
-
-                return object_type_0
+                object_type_0 = PersonEnrichmentObject._value2member_map_.get(object_)
+                if object_type_0 is None:
+                    object_type_0 = PersonEnrichmentObject(object_)
+                object_ = object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PersonEnrichmentObject | Unset, data)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
-
-        def _parse_status(data: object) -> None | PersonEnrichmentStatus | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        status = d.pop("status", UNSET)
+        if isinstance(status, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = PersonEnrichmentStatus(data)
-
-                return status_type_0
+                status_type_0 = PersonEnrichmentStatus._value2member_map_.get(status)
+                if status_type_0 is None:
+                    status_type_0 = PersonEnrichmentStatus(status)
+                status = status_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PersonEnrichmentStatus | Unset, data)
 
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_results(data: object) -> list[None | PersonEnrichmentResult] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        results = d.pop("results", UNSET)
+        if isinstance(results, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 results_type_0 = []
-                _results_type_0 = data
+                _results_type_0 = results
                 for results_type_0_item_data in _results_type_0:
-
-                    def _parse_results_type_0_item(data: object) -> None | PersonEnrichmentResult:
-                        if data is None:
-                            return data
+                    results_type_0_item = results_type_0_item_data
+                    if isinstance(results_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            results_type_0_item_type_0 = PersonEnrichmentResult.from_dict(data)
+                            results_type_0_item_type_0 = PersonEnrichmentResult.from_dict(results_type_0_item)
 
-                            return results_type_0_item_type_0
+                            results_type_0_item = results_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | PersonEnrichmentResult, data)
-
-                    results_type_0_item = _parse_results_type_0_item(results_type_0_item_data)
 
                     results_type_0.append(results_type_0_item)
 
-                return results_type_0
+                results = results_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | PersonEnrichmentResult] | None | Unset, data)
 
-        results = _parse_results(d.pop("results", UNSET))
-
-        def _parse_errors(data: object) -> list[Error | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        errors = d.pop("_errors", UNSET)
+        if isinstance(errors, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 errors_type_0 = []
-                _errors_type_0 = data
+                _errors_type_0 = errors
                 for errors_type_0_item_data in _errors_type_0:
-
-                    def _parse_errors_type_0_item(data: object) -> Error | None:
-                        if data is None:
-                            return data
+                    errors_type_0_item = errors_type_0_item_data
+                    if isinstance(errors_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            errors_type_0_item_type_0 = Error.from_dict(data)
+                            errors_type_0_item_type_0 = Error.from_dict(errors_type_0_item)
 
-                            return errors_type_0_item_type_0
+                            errors_type_0_item = errors_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(Error | None, data)
-
-                    errors_type_0_item = _parse_errors_type_0_item(errors_type_0_item_data)
 
                     errors_type_0.append(errors_type_0_item)
 
-                return errors_type_0
+                errors = errors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Error | None] | None | Unset, data)
 
-        errors = _parse_errors(d.pop("_errors", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            id=id,
-            object_=object_,
-            status=status,
-            results=results,
-            errors=errors,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._object_ = object_
+        _instance._status = status
+        _instance._results = results
+        _instance._errors = errors
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -366,3 +291,8 @@ class PersonEnrichment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.error import Error  # noqa: E402
+from ..models.links import Links  # noqa: E402
+from ..models.person_enrichment_result import PersonEnrichmentResult  # noqa: E402

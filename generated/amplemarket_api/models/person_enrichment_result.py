@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.person_enrichment_result_status import PersonEnrichmentResultStatus
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.person import Person
-
 
 T = TypeVar("T", bound="PersonEnrichmentResult")
 
@@ -169,8 +165,6 @@ class PersonEnrichmentResult:
         return short_repr(self, ("id", "name", "email", "linkedin_url", "status", "title"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.person import Person  # noqa: PLC0415
-
         id: int | None | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -263,128 +257,53 @@ class PersonEnrichmentResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.person import Person  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_status(data: object) -> None | PersonEnrichmentResultStatus | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        status = d.pop("status", UNSET)
+        if isinstance(status, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = PersonEnrichmentResultStatus(data)
-
-                return status_type_0
+                status_type_0 = PersonEnrichmentResultStatus._value2member_map_.get(status)
+                if status_type_0 is None:
+                    status_type_0 = PersonEnrichmentResultStatus(status)
+                status = status_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PersonEnrichmentResultStatus | Unset, data)
 
-        status = _parse_status(d.pop("status", UNSET))
+        email = d.pop("email", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        linkedin_url = d.pop("linkedin_url", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
+        company_domain = d.pop("company_domain", UNSET)
 
-        def _parse_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company_name = d.pop("company_name", UNSET)
 
-        linkedin_url = _parse_linkedin_url(d.pop("linkedin_url", UNSET))
+        name = d.pop("name", UNSET)
 
-        def _parse_company_domain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        title = d.pop("title", UNSET)
 
-        company_domain = _parse_company_domain(d.pop("company_domain", UNSET))
+        linkedin_id = d.pop("linkedin_id", UNSET)
 
-        def _parse_company_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company_name = _parse_company_name(d.pop("company_name", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_linkedin_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        linkedin_id = _parse_linkedin_id(d.pop("linkedin_id", UNSET))
-
-        def _parse_result(data: object) -> None | Person | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        result = d.pop("result", UNSET)
+        if isinstance(result, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                result_type_0 = Person.from_dict(data)
+                result_type_0 = Person.from_dict(result)
 
-                return result_type_0
+                result = result_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Person | Unset, data)
 
-        result = _parse_result(d.pop("result", UNSET))
-
-        _instance = cls(
-            id=id,
-            status=status,
-            email=email,
-            linkedin_url=linkedin_url,
-            company_domain=company_domain,
-            company_name=company_name,
-            name=name,
-            title=title,
-            linkedin_id=linkedin_id,
-            result=result,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._status = status
+        _instance._email = email
+        _instance._linkedin_url = linkedin_url
+        _instance._company_domain = company_domain
+        _instance._company_name = company_name
+        _instance._name = name
+        _instance._title = title
+        _instance._linkedin_id = linkedin_id
+        _instance._result = result
 
         _instance.additional_properties = d
         return _instance
@@ -404,3 +323,6 @@ class PersonEnrichmentResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.person import Person  # noqa: E402

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.pagination import Pagination
-    from ..models.person import Person
-
 
 T = TypeVar("T", bound="PersonSearch")
 
@@ -70,9 +65,6 @@ class PersonSearch:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.pagination import Pagination  # noqa: PLC0415
-        from ..models.person import Person  # noqa: PLC0415
-
         object_: None | str | Unset
         if isinstance(self._object_, Unset):
             object_ = UNSET
@@ -117,78 +109,43 @@ class PersonSearch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.pagination import Pagination  # noqa: PLC0415
-        from ..models.person import Person  # noqa: PLC0415
-
         d = dict(src_dict)
+        object_ = d.pop("object", UNSET)
 
-        def _parse_object_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        object_ = _parse_object_(d.pop("object", UNSET))
-
-        def _parse_results(data: object) -> list[None | Person] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        results = d.pop("results", UNSET)
+        if isinstance(results, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 results_type_0 = []
-                _results_type_0 = data
+                _results_type_0 = results
                 for results_type_0_item_data in _results_type_0:
-
-                    def _parse_results_type_0_item(data: object) -> None | Person:
-                        if data is None:
-                            return data
+                    results_type_0_item = results_type_0_item_data
+                    if isinstance(results_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            results_type_0_item_type_0 = Person.from_dict(data)
+                            results_type_0_item_type_0 = Person.from_dict(results_type_0_item)
 
-                            return results_type_0_item_type_0
+                            results_type_0_item = results_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | Person, data)
-
-                    results_type_0_item = _parse_results_type_0_item(results_type_0_item_data)
 
                     results_type_0.append(results_type_0_item)
 
-                return results_type_0
+                results = results_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | Person] | None | Unset, data)
 
-        results = _parse_results(d.pop("results", UNSET))
-
-        def _parse_pagination(data: object) -> None | Pagination | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        pagination = d.pop("_pagination", UNSET)
+        if isinstance(pagination, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                pagination_type_0 = Pagination.from_dict(data)
+                pagination_type_0 = Pagination.from_dict(pagination)
 
-                return pagination_type_0
+                pagination = pagination_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Pagination | Unset, data)
 
-        pagination = _parse_pagination(d.pop("_pagination", UNSET))
-
-        _instance = cls(
-            object_=object_,
-            results=results,
-            pagination=pagination,
-        )
+        _instance = object.__new__(cls)
+        _instance._object_ = object_
+        _instance._results = results
+        _instance._pagination = pagination
 
         _instance.additional_properties = d
         return _instance
@@ -208,3 +165,7 @@ class PersonSearch:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.pagination import Pagination  # noqa: E402
+from ..models.person import Person  # noqa: E402

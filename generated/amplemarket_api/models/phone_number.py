@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.phone_number_object import PhoneNumberObject
 from ..models.phone_number_source import PhoneNumberSource
 from ..models.phone_number_type import PhoneNumberType
-from ..types import UNSET, Unset, short_repr
+from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="PhoneNumber")
 
@@ -153,91 +153,53 @@ class PhoneNumber:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_object_(data: object) -> None | PhoneNumberObject | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        object_ = d.pop("object", UNSET)
+        if isinstance(object_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                object_type_0 = PhoneNumberObject(data)
-
-                return object_type_0
+                object_type_0 = PhoneNumberObject._value2member_map_.get(object_)
+                if object_type_0 is None:
+                    object_type_0 = PhoneNumberObject(object_)
+                object_ = object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PhoneNumberObject | Unset, data)
 
-        object_ = _parse_object_(d.pop("object", UNSET))
-
-        def _parse_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        id = d.pop("id", UNSET)
+        if isinstance(id, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                id_type_0 = UUID(data)
+                id_type_0 = parse_uuid(id)
 
-                return id_type_0
+                id = id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
 
-        id = _parse_id(d.pop("id", UNSET))
+        number = d.pop("number", UNSET)
 
-        def _parse_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        number = _parse_number(d.pop("number", UNSET))
-
-        def _parse_type_(data: object) -> None | PhoneNumberType | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        type_ = d.pop("type", UNSET)
+        if isinstance(type_, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                type_type_0 = PhoneNumberType(data)
-
-                return type_type_0
+                type_type_0 = PhoneNumberType._value2member_map_.get(type_)
+                if type_type_0 is None:
+                    type_type_0 = PhoneNumberType(type_)
+                type_ = type_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PhoneNumberType | Unset, data)
 
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        def _parse_source(data: object) -> None | PhoneNumberSource | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        source = d.pop("source", UNSET)
+        if isinstance(source, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                source_type_0 = PhoneNumberSource(data)
-
-                return source_type_0
+                source_type_0 = PhoneNumberSource._value2member_map_.get(source)
+                if source_type_0 is None:
+                    source_type_0 = PhoneNumberSource(source)
+                source = source_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PhoneNumberSource | Unset, data)
 
-        source = _parse_source(d.pop("source", UNSET))
-
-        _instance = cls(
-            object_=object_,
-            id=id,
-            number=number,
-            type_=type_,
-            source=source,
-        )
+        _instance = object.__new__(cls)
+        _instance._object_ = object_
+        _instance._id = id
+        _instance._number = number
+        _instance._type_ = type_
+        _instance._source = source
 
         _instance.additional_properties = d
         return _instance

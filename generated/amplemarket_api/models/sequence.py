@@ -3,17 +3,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.sequence_status import SequenceStatus
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.links import Links
-
 
 T = TypeVar("T", bound="Sequence")
 
@@ -160,8 +156,6 @@ class Sequence:
         return short_repr(self, ("id", "name", "status"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.links import Links  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -253,142 +247,71 @@ class Sequence:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.links import Links  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        name = d.pop("name", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_status(data: object) -> None | SequenceStatus | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        status = d.pop("status", UNSET)
+        if isinstance(status, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = SequenceStatus(data)
-
-                return status_type_0
+                status_type_0 = SequenceStatus._value2member_map_.get(status)
+                if status_type_0 is None:
+                    status_type_0 = SequenceStatus(status)
+                status = status_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | SequenceStatus | Unset, data)
 
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_created_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        created_at = d.pop("created_at", UNSET)
+        if isinstance(created_at, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+                created_at_type_0 = datetime.datetime.fromisoformat(created_at)
 
-                return created_at_type_0
+                created_at = created_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        created_at = _parse_created_at(d.pop("created_at", UNSET))
-
-        def _parse_updated_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        updated_at = d.pop("updated_at", UNSET)
+        if isinstance(updated_at, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                updated_at_type_0 = datetime.datetime.fromisoformat(updated_at)
 
-                return updated_at_type_0
+                updated_at = updated_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        updated_at = _parse_updated_at(d.pop("updated_at", UNSET))
+        created_by_user_id = d.pop("created_by_user_id", UNSET)
 
-        def _parse_created_by_user_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        created_by_user_email = d.pop("created_by_user_email", UNSET)
 
-        created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id", UNSET))
-
-        def _parse_created_by_user_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        created_by_user_email = _parse_created_by_user_email(d.pop("created_by_user_email", UNSET))
-
-        def _parse_dynamic_fields_used(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        dynamic_fields_used = d.pop("dynamic_fields_used", UNSET)
+        if isinstance(dynamic_fields_used, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                dynamic_fields_used_type_0: list[Any] = data
+                dynamic_fields_used_type_0: list[Any] = dynamic_fields_used
 
-                return dynamic_fields_used_type_0
+                dynamic_fields_used = dynamic_fields_used_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        dynamic_fields_used = _parse_dynamic_fields_used(d.pop("dynamic_fields_used", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            id=id,
-            name=name,
-            status=status,
-            created_at=created_at,
-            updated_at=updated_at,
-            created_by_user_id=created_by_user_id,
-            created_by_user_email=created_by_user_email,
-            dynamic_fields_used=dynamic_fields_used,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._name = name
+        _instance._status = status
+        _instance._created_at = created_at
+        _instance._updated_at = updated_at
+        _instance._created_by_user_id = created_by_user_id
+        _instance._created_by_user_email = created_by_user_email
+        _instance._dynamic_fields_used = dynamic_fields_used
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -408,3 +331,6 @@ class Sequence:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.links import Links  # noqa: E402

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.links import Links
-    from ..models.sequence import Sequence
-
 
 T = TypeVar("T", bound="Sequences")
 
@@ -55,9 +50,6 @@ class Sequences:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.links import Links  # noqa: PLC0415
-        from ..models.sequence import Sequence  # noqa: PLC0415
-
         sequences: list[dict[str, Any] | None] | None | Unset
         if isinstance(self._sequences, Unset):
             sequences = UNSET
@@ -94,68 +86,40 @@ class Sequences:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.links import Links  # noqa: PLC0415
-        from ..models.sequence import Sequence  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_sequences(data: object) -> list[None | Sequence] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        sequences = d.pop("sequences", UNSET)
+        if isinstance(sequences, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 sequences_type_0 = []
-                _sequences_type_0 = data
+                _sequences_type_0 = sequences
                 for sequences_type_0_item_data in _sequences_type_0:
-
-                    def _parse_sequences_type_0_item(data: object) -> None | Sequence:
-                        if data is None:
-                            return data
+                    sequences_type_0_item = sequences_type_0_item_data
+                    if isinstance(sequences_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            sequences_type_0_item_type_0 = Sequence.from_dict(data)
+                            sequences_type_0_item_type_0 = Sequence.from_dict(sequences_type_0_item)
 
-                            return sequences_type_0_item_type_0
+                            sequences_type_0_item = sequences_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | Sequence, data)
-
-                    sequences_type_0_item = _parse_sequences_type_0_item(sequences_type_0_item_data)
 
                     sequences_type_0.append(sequences_type_0_item)
 
-                return sequences_type_0
+                sequences = sequences_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | Sequence] | None | Unset, data)
 
-        sequences = _parse_sequences(d.pop("sequences", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            sequences=sequences,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._sequences = sequences
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -175,3 +139,7 @@ class Sequences:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.links import Links  # noqa: E402
+from ..models.sequence import Sequence  # noqa: E402

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.contact import Contact
-
 
 T = TypeVar("T", bound="SingleContact")
 
@@ -40,8 +36,6 @@ class SingleContact:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.contact import Contact  # noqa: PLC0415
-
         contact: dict[str, Any] | None | Unset
         if isinstance(self._contact, Unset):
             contact = UNSET
@@ -60,30 +54,18 @@ class SingleContact:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact import Contact  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_contact(data: object) -> Contact | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        contact = d.pop("contact", UNSET)
+        if isinstance(contact, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                contact_type_0 = Contact.from_dict(data)
+                contact_type_0 = Contact.from_dict(contact)
 
-                return contact_type_0
+                contact = contact_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Contact | None | Unset, data)
 
-        contact = _parse_contact(d.pop("contact", UNSET))
-
-        _instance = cls(
-            contact=contact,
-        )
+        _instance = object.__new__(cls)
+        _instance._contact = contact
 
         _instance.additional_properties = d
         return _instance
@@ -103,3 +85,6 @@ class SingleContact:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.contact import Contact  # noqa: E402

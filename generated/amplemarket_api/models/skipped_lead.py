@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -75,29 +75,13 @@ class SkippedLead:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        email = d.pop("email", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        linkedin_url = d.pop("linkedin_url", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        linkedin_url = _parse_linkedin_url(d.pop("linkedin_url", UNSET))
-
-        _instance = cls(
-            email=email,
-            linkedin_url=linkedin_url,
-        )
+        _instance = object.__new__(cls)
+        _instance._email = email
+        _instance._linkedin_url = linkedin_url
 
         _instance.additional_properties = d
         return _instance

@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.start_batch_of_person_enrichments_request_leads_item import (
-        StartBatchOfPersonEnrichmentsRequestLeadsItem,
-    )
-
 
 T = TypeVar("T", bound="StartBatchOfPersonEnrichmentsRequest")
 
@@ -79,10 +73,6 @@ class StartBatchOfPersonEnrichmentsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.start_batch_of_person_enrichments_request_leads_item import (
-            StartBatchOfPersonEnrichmentsRequestLeadsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         leads = []
         _leads = d.pop("leads")
@@ -95,10 +85,14 @@ class StartBatchOfPersonEnrichmentsRequest:
 
         reveal_phone_numbers = d.pop("reveal_phone_numbers", UNSET)
 
-        _instance = cls(
-            leads=leads,
-            reveal_email=reveal_email,
-            reveal_phone_numbers=reveal_phone_numbers,
-        )
+        _instance = object.__new__(cls)
+        _instance.leads = leads
+        _instance._reveal_email = reveal_email
+        _instance._reveal_phone_numbers = reveal_phone_numbers
 
         return _instance
+
+
+from ..models.start_batch_of_person_enrichments_request_leads_item import (
+    StartBatchOfPersonEnrichmentsRequestLeadsItem,  # noqa: E402
+)

@@ -148,13 +148,12 @@ class StartBatchOfPersonEnrichmentsRequestLeadsItem:
 
         title = d.pop("title", UNSET)
 
-        _instance = cls(
-            email=email,
-            linkedin_url=linkedin_url,
-            company_domain=company_domain,
-            company_name=company_name,
-            name=name,
-            title=title,
-        )
+        _instance = object.__new__(cls)
+        _instance._email = email
+        _instance._linkedin_url = linkedin_url
+        _instance._company_domain = company_domain
+        _instance._company_name = company_name
+        _instance._name = name
+        _instance._title = title
 
         return _instance

@@ -3,17 +3,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.task_contact import TaskContact
-
+from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="Task")
 
@@ -199,8 +195,6 @@ class Task:
         return short_repr(self, ("id", "status"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.task_contact import TaskContact  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -313,164 +307,72 @@ class Task:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.task_contact import TaskContact  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        id = d.pop("id", UNSET)
+        if isinstance(id, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                id_type_0 = UUID(data)
+                id_type_0 = parse_uuid(id)
 
-                return id_type_0
+                id = id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
 
-        id = _parse_id(d.pop("id", UNSET))
+        automatic = d.pop("automatic", UNSET)
 
-        def _parse_automatic(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        type_ = d.pop("type", UNSET)
 
-        automatic = _parse_automatic(d.pop("automatic", UNSET))
+        status = d.pop("status", UNSET)
 
-        def _parse_type_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_due_on(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        due_on = d.pop("due_on", UNSET)
+        if isinstance(due_on, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                due_on_type_0 = datetime.datetime.fromisoformat(data)
+                due_on_type_0 = datetime.datetime.fromisoformat(due_on)
 
-                return due_on_type_0
+                due_on = due_on_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        due_on = _parse_due_on(d.pop("due_on", UNSET))
-
-        def _parse_finished_on(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        finished_on = d.pop("finished_on", UNSET)
+        if isinstance(finished_on, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                finished_on_type_0 = datetime.datetime.fromisoformat(data)
+                finished_on_type_0 = datetime.datetime.fromisoformat(finished_on)
 
-                return finished_on_type_0
+                finished_on = finished_on_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        finished_on = _parse_finished_on(d.pop("finished_on", UNSET))
+        notes = d.pop("notes", UNSET)
 
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        sequence_key = d.pop("sequence_key", UNSET)
 
-        notes = _parse_notes(d.pop("notes", UNSET))
+        sequence_name = d.pop("sequence_name", UNSET)
 
-        def _parse_sequence_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        user_id = d.pop("user_id", UNSET)
 
-        sequence_key = _parse_sequence_key(d.pop("sequence_key", UNSET))
+        user_email = d.pop("user_email", UNSET)
 
-        def _parse_sequence_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        sequence_name = _parse_sequence_name(d.pop("sequence_name", UNSET))
-
-        def _parse_user_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        user_id = _parse_user_id(d.pop("user_id", UNSET))
-
-        def _parse_user_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        user_email = _parse_user_email(d.pop("user_email", UNSET))
-
-        def _parse_contact(data: object) -> None | TaskContact | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        contact = d.pop("contact", UNSET)
+        if isinstance(contact, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                contact_type_0 = TaskContact.from_dict(data)
+                contact_type_0 = TaskContact.from_dict(contact)
 
-                return contact_type_0
+                contact = contact_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | TaskContact | Unset, data)
 
-        contact = _parse_contact(d.pop("contact", UNSET))
-
-        _instance = cls(
-            id=id,
-            automatic=automatic,
-            type_=type_,
-            status=status,
-            due_on=due_on,
-            finished_on=finished_on,
-            notes=notes,
-            sequence_key=sequence_key,
-            sequence_name=sequence_name,
-            user_id=user_id,
-            user_email=user_email,
-            contact=contact,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._automatic = automatic
+        _instance._type_ = type_
+        _instance._status = status
+        _instance._due_on = due_on
+        _instance._finished_on = finished_on
+        _instance._notes = notes
+        _instance._sequence_key = sequence_key
+        _instance._sequence_name = sequence_name
+        _instance._user_id = user_id
+        _instance._user_email = user_email
+        _instance._contact = contact
 
         _instance.additional_properties = d
         return _instance
@@ -490,3 +392,6 @@ class Task:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.task_contact import TaskContact  # noqa: E402

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -57,27 +57,17 @@ class TaskStatuses:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_statuses(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        statuses = d.pop("statuses", UNSET)
+        if isinstance(statuses, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                statuses_type_0: list[Any] = data
+                statuses_type_0: list[Any] = statuses
 
-                return statuses_type_0
+                statuses = statuses_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        statuses = _parse_statuses(d.pop("statuses", UNSET))
-
-        _instance = cls(
-            statuses=statuses,
-        )
+        _instance = object.__new__(cls)
+        _instance._statuses = statuses
 
         _instance.additional_properties = d
         return _instance

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -57,27 +57,17 @@ class TaskTypes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_types(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        types = d.pop("types", UNSET)
+        if isinstance(types, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                types_type_0: list[Any] = data
+                types_type_0: list[Any] = types
 
-                return types_type_0
+                types = types_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        types = _parse_types(d.pop("types", UNSET))
-
-        _instance = cls(
-            types=types,
-        )
+        _instance = object.__new__(cls)
+        _instance._types = types
 
         _instance.additional_properties = d
         return _instance

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.links import Links
-    from ..models.task import Task
-
 
 T = TypeVar("T", bound="Tasks")
 
@@ -55,9 +50,6 @@ class Tasks:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.links import Links  # noqa: PLC0415
-        from ..models.task import Task  # noqa: PLC0415
-
         tasks: list[dict[str, Any] | None] | None | Unset
         if isinstance(self._tasks, Unset):
             tasks = UNSET
@@ -94,68 +86,40 @@ class Tasks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.links import Links  # noqa: PLC0415
-        from ..models.task import Task  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_tasks(data: object) -> list[None | Task] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        tasks = d.pop("tasks", UNSET)
+        if isinstance(tasks, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 tasks_type_0 = []
-                _tasks_type_0 = data
+                _tasks_type_0 = tasks
                 for tasks_type_0_item_data in _tasks_type_0:
-
-                    def _parse_tasks_type_0_item(data: object) -> None | Task:
-                        if data is None:
-                            return data
+                    tasks_type_0_item = tasks_type_0_item_data
+                    if isinstance(tasks_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            tasks_type_0_item_type_0 = Task.from_dict(data)
+                            tasks_type_0_item_type_0 = Task.from_dict(tasks_type_0_item)
 
-                            return tasks_type_0_item_type_0
+                            tasks_type_0_item = tasks_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | Task, data)
-
-                    tasks_type_0_item = _parse_tasks_type_0_item(tasks_type_0_item_data)
 
                     tasks_type_0.append(tasks_type_0_item)
 
-                return tasks_type_0
+                tasks = tasks_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | Task] | None | Unset, data)
 
-        tasks = _parse_tasks(d.pop("tasks", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            tasks=tasks,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._tasks = tasks
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -175,3 +139,7 @@ class Tasks:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.links import Links  # noqa: E402
+from ..models.task import Task  # noqa: E402

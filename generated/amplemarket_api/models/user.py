@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.mailbox import Mailbox
-
 
 T = TypeVar("T", bound="User")
 
@@ -110,8 +106,6 @@ class User:
         return short_repr(self, ("id", "name", "email", "status"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.mailbox import Mailbox  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -178,99 +172,45 @@ class User:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.mailbox import Mailbox  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        name = d.pop("name", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
+        email = d.pop("email", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        status = d.pop("status", UNSET)
 
-        name = _parse_name(d.pop("name", UNSET))
+        role = d.pop("role", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_role(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        role = _parse_role(d.pop("role", UNSET))
-
-        def _parse_mailboxes(data: object) -> list[Mailbox | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        mailboxes = d.pop("mailboxes", UNSET)
+        if isinstance(mailboxes, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 mailboxes_type_0 = []
-                _mailboxes_type_0 = data
+                _mailboxes_type_0 = mailboxes
                 for mailboxes_type_0_item_data in _mailboxes_type_0:
-
-                    def _parse_mailboxes_type_0_item(data: object) -> Mailbox | None:
-                        if data is None:
-                            return data
+                    mailboxes_type_0_item = mailboxes_type_0_item_data
+                    if isinstance(mailboxes_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            mailboxes_type_0_item_type_0 = Mailbox.from_dict(data)
+                            mailboxes_type_0_item_type_0 = Mailbox.from_dict(mailboxes_type_0_item)
 
-                            return mailboxes_type_0_item_type_0
+                            mailboxes_type_0_item = mailboxes_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(Mailbox | None, data)
-
-                    mailboxes_type_0_item = _parse_mailboxes_type_0_item(mailboxes_type_0_item_data)
 
                     mailboxes_type_0.append(mailboxes_type_0_item)
 
-                return mailboxes_type_0
+                mailboxes = mailboxes_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Mailbox | None] | None | Unset, data)
 
-        mailboxes = _parse_mailboxes(d.pop("mailboxes", UNSET))
-
-        _instance = cls(
-            id=id,
-            name=name,
-            email=email,
-            status=status,
-            role=role,
-            mailboxes=mailboxes,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._name = name
+        _instance._email = email
+        _instance._status = status
+        _instance._role = role
+        _instance._mailboxes = mailboxes
 
         _instance.additional_properties = d
         return _instance
@@ -290,3 +230,6 @@ class User:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.mailbox import Mailbox  # noqa: E402

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.links import Links
-    from ..models.user import User
-
 
 T = TypeVar("T", bound="Users")
 
@@ -55,9 +50,6 @@ class Users:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.links import Links  # noqa: PLC0415
-        from ..models.user import User  # noqa: PLC0415
-
         users: list[dict[str, Any] | None] | None | Unset
         if isinstance(self._users, Unset):
             users = UNSET
@@ -94,68 +86,40 @@ class Users:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.links import Links  # noqa: PLC0415
-        from ..models.user import User  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_users(data: object) -> list[None | User] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        users = d.pop("users", UNSET)
+        if isinstance(users, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 users_type_0 = []
-                _users_type_0 = data
+                _users_type_0 = users
                 for users_type_0_item_data in _users_type_0:
-
-                    def _parse_users_type_0_item(data: object) -> None | User:
-                        if data is None:
-                            return data
+                    users_type_0_item = users_type_0_item_data
+                    if isinstance(users_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            users_type_0_item_type_0 = User.from_dict(data)
+                            users_type_0_item_type_0 = User.from_dict(users_type_0_item)
 
-                            return users_type_0_item_type_0
+                            users_type_0_item = users_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | User, data)
-
-                    users_type_0_item = _parse_users_type_0_item(users_type_0_item_data)
 
                     users_type_0.append(users_type_0_item)
 
-                return users_type_0
+                users = users_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | User] | None | Unset, data)
 
-        users = _parse_users(d.pop("users", UNSET))
-
-        def _parse_links(data: object) -> Links | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        links = d.pop("_links", UNSET)
+        if isinstance(links, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                links_type_0 = Links.from_dict(data)
+                links_type_0 = Links.from_dict(links)
 
-                return links_type_0
+                links = links_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Links | None | Unset, data)
 
-        links = _parse_links(d.pop("_links", UNSET))
-
-        _instance = cls(
-            users=users,
-            links=links,
-        )
+        _instance = object.__new__(cls)
+        _instance._users = users
+        _instance._links = links
 
         _instance.additional_properties = d
         return _instance
@@ -175,3 +139,7 @@ class Users:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.links import Links  # noqa: E402
+from ..models.user import User  # noqa: E402

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.validation_error import ValidationError
-
 
 T = TypeVar("T", bound="ValidationErrors")
 
@@ -42,8 +38,6 @@ class ValidationErrors:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.validation_error import ValidationError  # noqa: PLC0415
-
         validation_errors: list[dict[str, Any] | None] | None | Unset
         if isinstance(self._validation_errors, Unset):
             validation_errors = UNSET
@@ -70,51 +64,32 @@ class ValidationErrors:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.validation_error import ValidationError  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_validation_errors(data: object) -> list[None | ValidationError] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        validation_errors = d.pop("validation_errors", UNSET)
+        if isinstance(validation_errors, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 validation_errors_type_0 = []
-                _validation_errors_type_0 = data
+                _validation_errors_type_0 = validation_errors
                 for validation_errors_type_0_item_data in _validation_errors_type_0:
-
-                    def _parse_validation_errors_type_0_item(data: object) -> None | ValidationError:
-                        if data is None:
-                            return data
+                    validation_errors_type_0_item = validation_errors_type_0_item_data
+                    if isinstance(validation_errors_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            validation_errors_type_0_item_type_0 = ValidationError.from_dict(data)
+                            validation_errors_type_0_item_type_0 = ValidationError.from_dict(
+                                validation_errors_type_0_item
+                            )
 
-                            return validation_errors_type_0_item_type_0
+                            validation_errors_type_0_item = validation_errors_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | ValidationError, data)
-
-                    validation_errors_type_0_item = _parse_validation_errors_type_0_item(
-                        validation_errors_type_0_item_data
-                    )
 
                     validation_errors_type_0.append(validation_errors_type_0_item)
 
-                return validation_errors_type_0
+                validation_errors = validation_errors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | ValidationError] | None | Unset, data)
 
-        validation_errors = _parse_validation_errors(d.pop("validation_errors", UNSET))
-
-        _instance = cls(
-            validation_errors=validation_errors,
-        )
+        _instance = object.__new__(cls)
+        _instance._validation_errors = validation_errors
 
         _instance.additional_properties = d
         return _instance
@@ -134,3 +109,6 @@ class ValidationErrors:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.validation_error import ValidationError  # noqa: E402

@@ -220,17 +220,16 @@ class BulkMatchDetail:
 
         linkedin_url = d.pop("linkedin_url", UNSET)
 
-        _instance = cls(
-            first_name=first_name,
-            last_name=last_name,
-            name=name,
-            email=email,
-            hashed_email=hashed_email,
-            organization_name=organization_name,
-            domain=domain,
-            id=id,
-            linkedin_url=linkedin_url,
-        )
+        _instance = object.__new__(cls)
+        _instance._first_name = first_name
+        _instance._last_name = last_name
+        _instance._name = name
+        _instance._email = email
+        _instance._hashed_email = hashed_email
+        _instance._organization_name = organization_name
+        _instance._domain = domain
+        _instance._id = id
+        _instance._linkedin_url = linkedin_url
 
         _instance.additional_properties = d
         return _instance

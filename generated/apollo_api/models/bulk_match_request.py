@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import short_repr
-
-if TYPE_CHECKING:
-    from ..models.bulk_match_detail import BulkMatchDetail
-
 
 T = TypeVar("T", bound="BulkMatchRequest")
 
@@ -45,8 +41,6 @@ class BulkMatchRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.bulk_match_detail import BulkMatchDetail  # noqa: PLC0415
-
         d = dict(src_dict)
         details = []
         _details = d.pop("details")
@@ -55,9 +49,8 @@ class BulkMatchRequest:
 
             details.append(details_item)
 
-        _instance = cls(
-            details=details,
-        )
+        _instance = object.__new__(cls)
+        _instance.details = details
 
         _instance.additional_properties = d
         return _instance
@@ -77,3 +70,6 @@ class BulkMatchRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.bulk_match_detail import BulkMatchDetail  # noqa: E402

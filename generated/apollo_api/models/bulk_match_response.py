@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.person import Person
-
 
 T = TypeVar("T", bound="BulkMatchResponse")
 
@@ -146,8 +142,6 @@ class BulkMatchResponse:
         return short_repr(self, ("status",))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.person import Person  # noqa: PLC0415
-
         status: None | str | Unset
         if isinstance(self._status, Unset):
             status = UNSET
@@ -230,119 +224,51 @@ class BulkMatchResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.person import Person  # noqa: PLC0415
-
         d = dict(src_dict)
+        status = d.pop("status", UNSET)
 
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        error_code = d.pop("error_code", UNSET)
 
-        status = _parse_status(d.pop("status", UNSET))
+        error_message = d.pop("error_message", UNSET)
 
-        def _parse_error_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        total_requested_enrichments = d.pop("total_requested_enrichments", UNSET)
 
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
+        unique_enriched_records = d.pop("unique_enriched_records", UNSET)
 
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        missing_records = d.pop("missing_records", UNSET)
 
-        error_message = _parse_error_message(d.pop("error_message", UNSET))
+        credits_consumed = d.pop("credits_consumed", UNSET)
 
-        def _parse_total_requested_enrichments(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_requested_enrichments = _parse_total_requested_enrichments(d.pop("total_requested_enrichments", UNSET))
-
-        def _parse_unique_enriched_records(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        unique_enriched_records = _parse_unique_enriched_records(d.pop("unique_enriched_records", UNSET))
-
-        def _parse_missing_records(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        missing_records = _parse_missing_records(d.pop("missing_records", UNSET))
-
-        def _parse_credits_consumed(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        credits_consumed = _parse_credits_consumed(d.pop("credits_consumed", UNSET))
-
-        def _parse_matches(data: object) -> list[None | Person] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        matches = d.pop("matches", UNSET)
+        if isinstance(matches, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 matches_type_0 = []
-                _matches_type_0 = data
+                _matches_type_0 = matches
                 for matches_type_0_item_data in _matches_type_0:
-
-                    def _parse_matches_type_0_item(data: object) -> None | Person:
-                        if data is None:
-                            return data
+                    matches_type_0_item = matches_type_0_item_data
+                    if isinstance(matches_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            matches_type_0_item_type_0 = Person.from_dict(data)
+                            matches_type_0_item_type_0 = Person.from_dict(matches_type_0_item)
 
-                            return matches_type_0_item_type_0
+                            matches_type_0_item = matches_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | Person, data)
-
-                    matches_type_0_item = _parse_matches_type_0_item(matches_type_0_item_data)
 
                     matches_type_0.append(matches_type_0_item)
 
-                return matches_type_0
+                matches = matches_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | Person] | None | Unset, data)
 
-        matches = _parse_matches(d.pop("matches", UNSET))
-
-        _instance = cls(
-            status=status,
-            error_code=error_code,
-            error_message=error_message,
-            total_requested_enrichments=total_requested_enrichments,
-            unique_enriched_records=unique_enriched_records,
-            missing_records=missing_records,
-            credits_consumed=credits_consumed,
-            matches=matches,
-        )
+        _instance = object.__new__(cls)
+        _instance._status = status
+        _instance._error_code = error_code
+        _instance._error_message = error_message
+        _instance._total_requested_enrichments = total_requested_enrichments
+        _instance._unique_enriched_records = unique_enriched_records
+        _instance._missing_records = missing_records
+        _instance._credits_consumed = credits_consumed
+        _instance._matches = matches
 
         _instance.additional_properties = d
         return _instance
@@ -362,3 +288,6 @@ class BulkMatchResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.person import Person  # noqa: E402

@@ -3,18 +3,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.contact_email import ContactEmail
-    from ..models.contact_typed_custom_fields import ContactTypedCustomFields
-    from ..models.phone_number import PhoneNumber
-
 
 T = TypeVar("T", bound="Contact")
 
@@ -935,10 +929,6 @@ class Contact:
         return short_repr(self, ("id", "name", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.contact_email import ContactEmail  # noqa: PLC0415
-        from ..models.contact_typed_custom_fields import ContactTypedCustomFields  # noqa: PLC0415
-        from ..models.phone_number import PhoneNumber  # noqa: PLC0415
-
         contact_roles: list[Any] | None | Unset
         if isinstance(self._contact_roles, Unset):
             contact_roles = UNSET
@@ -1443,684 +1433,293 @@ class Contact:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact_email import ContactEmail  # noqa: PLC0415
-        from ..models.contact_typed_custom_fields import ContactTypedCustomFields  # noqa: PLC0415
-        from ..models.phone_number import PhoneNumber  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_contact_roles(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        contact_roles = d.pop("contact_roles", UNSET)
+        if isinstance(contact_roles, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                contact_roles_type_0: list[Any] = data
+                contact_roles_type_0: list[Any] = contact_roles
 
-                return contact_roles_type_0
+                contact_roles = contact_roles_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        contact_roles = _parse_contact_roles(d.pop("contact_roles", UNSET))
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        first_name = d.pop("first_name", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
+        last_name = d.pop("last_name", UNSET)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        name = d.pop("name", UNSET)
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
+        linkedin_url = d.pop("linkedin_url", UNSET)
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        title = d.pop("title", UNSET)
 
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
+        contact_stage_id = d.pop("contact_stage_id", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        owner_id = d.pop("owner_id", UNSET)
 
-        name = _parse_name(d.pop("name", UNSET))
+        creator_id = d.pop("creator_id", UNSET)
 
-        def _parse_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        linkedin_url = _parse_linkedin_url(d.pop("linkedin_url", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_contact_stage_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        contact_stage_id = _parse_contact_stage_id(d.pop("contact_stage_id", UNSET))
-
-        def _parse_owner_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        owner_id = _parse_owner_id(d.pop("owner_id", UNSET))
-
-        def _parse_creator_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        creator_id = _parse_creator_id(d.pop("creator_id", UNSET))
-
-        def _parse_person_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        person_id = _parse_person_id(d.pop("person_id", UNSET))
+        person_id = d.pop("person_id", UNSET)
 
         email_needs_tickling = d.pop("email_needs_tickling", UNSET)
 
-        def _parse_organization_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        organization_name = d.pop("organization_name", UNSET)
 
-        organization_name = _parse_organization_name(d.pop("organization_name", UNSET))
+        source = d.pop("source", UNSET)
 
-        def _parse_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        original_source = d.pop("original_source", UNSET)
 
-        source = _parse_source(d.pop("source", UNSET))
+        organization_id = d.pop("organization_id", UNSET)
 
-        def _parse_original_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        headline = d.pop("headline", UNSET)
 
-        original_source = _parse_original_source(d.pop("original_source", UNSET))
+        photo_url = d.pop("photo_url", UNSET)
 
-        def _parse_organization_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        present_raw_address = d.pop("present_raw_address", UNSET)
 
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
-
-        def _parse_headline(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        headline = _parse_headline(d.pop("headline", UNSET))
-
-        def _parse_photo_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        photo_url = _parse_photo_url(d.pop("photo_url", UNSET))
-
-        def _parse_present_raw_address(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        present_raw_address = _parse_present_raw_address(d.pop("present_raw_address", UNSET))
-
-        def _parse_linkedin_uid(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        linkedin_uid = _parse_linkedin_uid(d.pop("linkedin_uid", UNSET))
+        linkedin_uid = d.pop("linkedin_uid", UNSET)
 
         extrapolated_email_confidence = d.pop("extrapolated_email_confidence", UNSET)
 
-        def _parse_salesforce_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        salesforce_id = d.pop("salesforce_id", UNSET)
 
-        salesforce_id = _parse_salesforce_id(d.pop("salesforce_id", UNSET))
+        salesforce_lead_id = d.pop("salesforce_lead_id", UNSET)
 
-        def _parse_salesforce_lead_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        salesforce_contact_id = d.pop("salesforce_contact_id", UNSET)
 
-        salesforce_lead_id = _parse_salesforce_lead_id(d.pop("salesforce_lead_id", UNSET))
+        salesforce_account_id = d.pop("salesforce_account_id", UNSET)
 
-        def _parse_salesforce_contact_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        crm_owner_id = d.pop("crm_owner_id", UNSET)
 
-        salesforce_contact_id = _parse_salesforce_contact_id(d.pop("salesforce_contact_id", UNSET))
-
-        def _parse_salesforce_account_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        salesforce_account_id = _parse_salesforce_account_id(d.pop("salesforce_account_id", UNSET))
-
-        def _parse_crm_owner_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        crm_owner_id = _parse_crm_owner_id(d.pop("crm_owner_id", UNSET))
-
-        def _parse_created_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        created_at = d.pop("created_at", UNSET)
+        if isinstance(created_at, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+                created_at_type_0 = datetime.datetime.fromisoformat(created_at)
 
-                return created_at_type_0
+                created_at = created_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        created_at = _parse_created_at(d.pop("created_at", UNSET))
-
-        def _parse_emailer_campaign_ids(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        emailer_campaign_ids = d.pop("emailer_campaign_ids", UNSET)
+        if isinstance(emailer_campaign_ids, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                emailer_campaign_ids_type_0: list[Any] = data
+                emailer_campaign_ids_type_0: list[Any] = emailer_campaign_ids
 
-                return emailer_campaign_ids_type_0
+                emailer_campaign_ids = emailer_campaign_ids_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
-
-        emailer_campaign_ids = _parse_emailer_campaign_ids(d.pop("emailer_campaign_ids", UNSET))
 
         direct_dial_status = d.pop("direct_dial_status", UNSET)
 
-        def _parse_direct_dial_enrichment_failed_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        direct_dial_enrichment_failed_at = d.pop("direct_dial_enrichment_failed_at", UNSET)
+        if isinstance(direct_dial_enrichment_failed_at, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                direct_dial_enrichment_failed_at_type_0 = datetime.datetime.fromisoformat(data)
+                direct_dial_enrichment_failed_at_type_0 = datetime.datetime.fromisoformat(
+                    direct_dial_enrichment_failed_at
+                )
 
-                return direct_dial_enrichment_failed_at_type_0
+                direct_dial_enrichment_failed_at = direct_dial_enrichment_failed_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        direct_dial_enrichment_failed_at = _parse_direct_dial_enrichment_failed_at(
-            d.pop("direct_dial_enrichment_failed_at", UNSET)
-        )
-
-        def _parse_email_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email_status = _parse_email_status(d.pop("email_status", UNSET))
+        email_status = d.pop("email_status", UNSET)
 
         email_source = d.pop("email_source", UNSET)
 
-        def _parse_account_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        account_id = _parse_account_id(d.pop("account_id", UNSET))
+        account_id = d.pop("account_id", UNSET)
 
         last_activity_date = d.pop("last_activity_date", UNSET)
 
         hubspot_vid = d.pop("hubspot_vid", UNSET)
 
-        def _parse_hubspot_company_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        hubspot_company_id = d.pop("hubspot_company_id", UNSET)
 
-        hubspot_company_id = _parse_hubspot_company_id(d.pop("hubspot_company_id", UNSET))
+        crm_id = d.pop("crm_id", UNSET)
 
-        def _parse_crm_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        crm_id = _parse_crm_id(d.pop("crm_id", UNSET))
-
-        def _parse_sanitized_phone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        sanitized_phone = _parse_sanitized_phone(d.pop("sanitized_phone", UNSET))
+        sanitized_phone = d.pop("sanitized_phone", UNSET)
 
         merged_crm_ids = d.pop("merged_crm_ids", UNSET)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        updated_at = d.pop("updated_at", UNSET)
+        if isinstance(updated_at, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                updated_at_type_0 = datetime.datetime.fromisoformat(updated_at)
 
-                return updated_at_type_0
+                updated_at = updated_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        updated_at = _parse_updated_at(d.pop("updated_at", UNSET))
 
         queued_for_crm_push = d.pop("queued_for_crm_push", UNSET)
 
-        def _parse_suggested_from_rule_engine_config_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        suggested_from_rule_engine_config_id = _parse_suggested_from_rule_engine_config_id(
-            d.pop("suggested_from_rule_engine_config_id", UNSET)
-        )
+        suggested_from_rule_engine_config_id = d.pop("suggested_from_rule_engine_config_id", UNSET)
 
         email_unsubscribed = d.pop("email_unsubscribed", UNSET)
 
-        def _parse_label_ids(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        label_ids = d.pop("label_ids", UNSET)
+        if isinstance(label_ids, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                label_ids_type_0: list[Any] = data
+                label_ids_type_0: list[Any] = label_ids
 
-                return label_ids_type_0
+                label_ids = label_ids_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        label_ids = _parse_label_ids(d.pop("label_ids", UNSET))
+        has_pending_email_arcgate_request = d.pop("has_pending_email_arcgate_request", UNSET)
 
-        def _parse_has_pending_email_arcgate_request(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        has_email_arcgate_request = d.pop("has_email_arcgate_request", UNSET)
 
-        has_pending_email_arcgate_request = _parse_has_pending_email_arcgate_request(
-            d.pop("has_pending_email_arcgate_request", UNSET)
-        )
+        existence_level = d.pop("existence_level", UNSET)
 
-        def _parse_has_email_arcgate_request(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        email = d.pop("email", UNSET)
 
-        has_email_arcgate_request = _parse_has_email_arcgate_request(d.pop("has_email_arcgate_request", UNSET))
+        email_from_customer = d.pop("email_from_customer", UNSET)
 
-        def _parse_existence_level(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        existence_level = _parse_existence_level(d.pop("existence_level", UNSET))
-
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_email_from_customer(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        email_from_customer = _parse_email_from_customer(d.pop("email_from_customer", UNSET))
-
-        def _parse_typed_custom_fields(data: object) -> ContactTypedCustomFields | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        typed_custom_fields = d.pop("typed_custom_fields", UNSET)
+        if isinstance(typed_custom_fields, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                typed_custom_fields_type_0 = ContactTypedCustomFields.from_dict(data)
+                typed_custom_fields_type_0 = ContactTypedCustomFields.from_dict(typed_custom_fields)
 
-                return typed_custom_fields_type_0
+                typed_custom_fields = typed_custom_fields_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ContactTypedCustomFields | None | Unset, data)
-
-        typed_custom_fields = _parse_typed_custom_fields(d.pop("typed_custom_fields", UNSET))
 
         custom_field_errors = d.pop("custom_field_errors", UNSET)
 
-        def _parse_crm_record_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        crm_record_url = _parse_crm_record_url(d.pop("crm_record_url", UNSET))
+        crm_record_url = d.pop("crm_record_url", UNSET)
 
         email_status_unavailable_reason = d.pop("email_status_unavailable_reason", UNSET)
 
-        def _parse_email_true_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        email_true_status = d.pop("email_true_status", UNSET)
 
-        email_true_status = _parse_email_true_status(d.pop("email_true_status", UNSET))
+        updated_email_true_status = d.pop("updated_email_true_status", UNSET)
 
-        def _parse_updated_email_true_status(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        updated_email_true_status = _parse_updated_email_true_status(d.pop("updated_email_true_status", UNSET))
-
-        def _parse_contact_rule_config_statuses(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        contact_rule_config_statuses = d.pop("contact_rule_config_statuses", UNSET)
+        if isinstance(contact_rule_config_statuses, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                contact_rule_config_statuses_type_0: list[Any] = data
+                contact_rule_config_statuses_type_0: list[Any] = contact_rule_config_statuses
 
-                return contact_rule_config_statuses_type_0
+                contact_rule_config_statuses = contact_rule_config_statuses_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        contact_rule_config_statuses = _parse_contact_rule_config_statuses(d.pop("contact_rule_config_statuses", UNSET))
+        source_display_name = d.pop("source_display_name", UNSET)
 
-        def _parse_source_display_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        source_display_name = _parse_source_display_name(d.pop("source_display_name", UNSET))
-
-        def _parse_contact_emails(data: object) -> list[ContactEmail | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        contact_emails = d.pop("contact_emails", UNSET)
+        if isinstance(contact_emails, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 contact_emails_type_0 = []
-                _contact_emails_type_0 = data
+                _contact_emails_type_0 = contact_emails
                 for contact_emails_type_0_item_data in _contact_emails_type_0:
-
-                    def _parse_contact_emails_type_0_item(data: object) -> ContactEmail | None:
-                        if data is None:
-                            return data
+                    contact_emails_type_0_item = contact_emails_type_0_item_data
+                    if isinstance(contact_emails_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            contact_emails_type_0_item_type_0 = ContactEmail.from_dict(data)
+                            contact_emails_type_0_item_type_0 = ContactEmail.from_dict(contact_emails_type_0_item)
 
-                            return contact_emails_type_0_item_type_0
+                            contact_emails_type_0_item = contact_emails_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(ContactEmail | None, data)
-
-                    contact_emails_type_0_item = _parse_contact_emails_type_0_item(contact_emails_type_0_item_data)
 
                     contact_emails_type_0.append(contact_emails_type_0_item)
 
-                return contact_emails_type_0
+                contact_emails = contact_emails_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[ContactEmail | None] | None | Unset, data)
 
-        contact_emails = _parse_contact_emails(d.pop("contact_emails", UNSET))
+        time_zone = d.pop("time_zone", UNSET)
 
-        def _parse_time_zone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        time_zone = _parse_time_zone(d.pop("time_zone", UNSET))
-
-        def _parse_phone_numbers(data: object) -> list[None | PhoneNumber] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        phone_numbers = d.pop("phone_numbers", UNSET)
+        if isinstance(phone_numbers, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 phone_numbers_type_0 = []
-                _phone_numbers_type_0 = data
+                _phone_numbers_type_0 = phone_numbers
                 for phone_numbers_type_0_item_data in _phone_numbers_type_0:
-
-                    def _parse_phone_numbers_type_0_item(data: object) -> None | PhoneNumber:
-                        if data is None:
-                            return data
+                    phone_numbers_type_0_item = phone_numbers_type_0_item_data
+                    if isinstance(phone_numbers_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            phone_numbers_type_0_item_type_0 = PhoneNumber.from_dict(data)
+                            phone_numbers_type_0_item_type_0 = PhoneNumber.from_dict(phone_numbers_type_0_item)
 
-                            return phone_numbers_type_0_item_type_0
+                            phone_numbers_type_0_item = phone_numbers_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | PhoneNumber, data)
-
-                    phone_numbers_type_0_item = _parse_phone_numbers_type_0_item(phone_numbers_type_0_item_data)
 
                     phone_numbers_type_0.append(phone_numbers_type_0_item)
 
-                return phone_numbers_type_0
+                phone_numbers = phone_numbers_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | PhoneNumber] | None | Unset, data)
-
-        phone_numbers = _parse_phone_numbers(d.pop("phone_numbers", UNSET))
 
         account_phone_note = d.pop("account_phone_note", UNSET)
 
-        def _parse_free_domain(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        free_domain = d.pop("free_domain", UNSET)
 
-        free_domain = _parse_free_domain(d.pop("free_domain", UNSET))
+        is_likely_to_engage = d.pop("is_likely_to_engage", UNSET)
 
-        def _parse_is_likely_to_engage(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_likely_to_engage = _parse_is_likely_to_engage(d.pop("is_likely_to_engage", UNSET))
-
-        _instance = cls(
-            contact_roles=contact_roles,
-            id=id,
-            first_name=first_name,
-            last_name=last_name,
-            name=name,
-            linkedin_url=linkedin_url,
-            title=title,
-            contact_stage_id=contact_stage_id,
-            owner_id=owner_id,
-            creator_id=creator_id,
-            person_id=person_id,
-            email_needs_tickling=email_needs_tickling,
-            organization_name=organization_name,
-            source=source,
-            original_source=original_source,
-            organization_id=organization_id,
-            headline=headline,
-            photo_url=photo_url,
-            present_raw_address=present_raw_address,
-            linkedin_uid=linkedin_uid,
-            extrapolated_email_confidence=extrapolated_email_confidence,
-            salesforce_id=salesforce_id,
-            salesforce_lead_id=salesforce_lead_id,
-            salesforce_contact_id=salesforce_contact_id,
-            salesforce_account_id=salesforce_account_id,
-            crm_owner_id=crm_owner_id,
-            created_at=created_at,
-            emailer_campaign_ids=emailer_campaign_ids,
-            direct_dial_status=direct_dial_status,
-            direct_dial_enrichment_failed_at=direct_dial_enrichment_failed_at,
-            email_status=email_status,
-            email_source=email_source,
-            account_id=account_id,
-            last_activity_date=last_activity_date,
-            hubspot_vid=hubspot_vid,
-            hubspot_company_id=hubspot_company_id,
-            crm_id=crm_id,
-            sanitized_phone=sanitized_phone,
-            merged_crm_ids=merged_crm_ids,
-            updated_at=updated_at,
-            queued_for_crm_push=queued_for_crm_push,
-            suggested_from_rule_engine_config_id=suggested_from_rule_engine_config_id,
-            email_unsubscribed=email_unsubscribed,
-            label_ids=label_ids,
-            has_pending_email_arcgate_request=has_pending_email_arcgate_request,
-            has_email_arcgate_request=has_email_arcgate_request,
-            existence_level=existence_level,
-            email=email,
-            email_from_customer=email_from_customer,
-            typed_custom_fields=typed_custom_fields,
-            custom_field_errors=custom_field_errors,
-            crm_record_url=crm_record_url,
-            email_status_unavailable_reason=email_status_unavailable_reason,
-            email_true_status=email_true_status,
-            updated_email_true_status=updated_email_true_status,
-            contact_rule_config_statuses=contact_rule_config_statuses,
-            source_display_name=source_display_name,
-            contact_emails=contact_emails,
-            time_zone=time_zone,
-            phone_numbers=phone_numbers,
-            account_phone_note=account_phone_note,
-            free_domain=free_domain,
-            is_likely_to_engage=is_likely_to_engage,
-        )
+        _instance = object.__new__(cls)
+        _instance._contact_roles = contact_roles
+        _instance._id = id
+        _instance._first_name = first_name
+        _instance._last_name = last_name
+        _instance._name = name
+        _instance._linkedin_url = linkedin_url
+        _instance._title = title
+        _instance._contact_stage_id = contact_stage_id
+        _instance._owner_id = owner_id
+        _instance._creator_id = creator_id
+        _instance._person_id = person_id
+        _instance._email_needs_tickling = email_needs_tickling
+        _instance._organization_name = organization_name
+        _instance._source = source
+        _instance._original_source = original_source
+        _instance._organization_id = organization_id
+        _instance._headline = headline
+        _instance._photo_url = photo_url
+        _instance._present_raw_address = present_raw_address
+        _instance._linkedin_uid = linkedin_uid
+        _instance._extrapolated_email_confidence = extrapolated_email_confidence
+        _instance._salesforce_id = salesforce_id
+        _instance._salesforce_lead_id = salesforce_lead_id
+        _instance._salesforce_contact_id = salesforce_contact_id
+        _instance._salesforce_account_id = salesforce_account_id
+        _instance._crm_owner_id = crm_owner_id
+        _instance._created_at = created_at
+        _instance._emailer_campaign_ids = emailer_campaign_ids
+        _instance._direct_dial_status = direct_dial_status
+        _instance._direct_dial_enrichment_failed_at = direct_dial_enrichment_failed_at
+        _instance._email_status = email_status
+        _instance._email_source = email_source
+        _instance._account_id = account_id
+        _instance._last_activity_date = last_activity_date
+        _instance._hubspot_vid = hubspot_vid
+        _instance._hubspot_company_id = hubspot_company_id
+        _instance._crm_id = crm_id
+        _instance._sanitized_phone = sanitized_phone
+        _instance._merged_crm_ids = merged_crm_ids
+        _instance._updated_at = updated_at
+        _instance._queued_for_crm_push = queued_for_crm_push
+        _instance._suggested_from_rule_engine_config_id = suggested_from_rule_engine_config_id
+        _instance._email_unsubscribed = email_unsubscribed
+        _instance._label_ids = label_ids
+        _instance._has_pending_email_arcgate_request = has_pending_email_arcgate_request
+        _instance._has_email_arcgate_request = has_email_arcgate_request
+        _instance._existence_level = existence_level
+        _instance._email = email
+        _instance._email_from_customer = email_from_customer
+        _instance._typed_custom_fields = typed_custom_fields
+        _instance._custom_field_errors = custom_field_errors
+        _instance._crm_record_url = crm_record_url
+        _instance._email_status_unavailable_reason = email_status_unavailable_reason
+        _instance._email_true_status = email_true_status
+        _instance._updated_email_true_status = updated_email_true_status
+        _instance._contact_rule_config_statuses = contact_rule_config_statuses
+        _instance._source_display_name = source_display_name
+        _instance._contact_emails = contact_emails
+        _instance._time_zone = time_zone
+        _instance._phone_numbers = phone_numbers
+        _instance._account_phone_note = account_phone_note
+        _instance._free_domain = free_domain
+        _instance._is_likely_to_engage = is_likely_to_engage
 
         _instance.additional_properties = d
         return _instance
@@ -2140,3 +1739,8 @@ class Contact:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.contact_email import ContactEmail  # noqa: E402
+from ..models.contact_typed_custom_fields import ContactTypedCustomFields  # noqa: E402
+from ..models.phone_number import PhoneNumber  # noqa: E402

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -226,85 +226,34 @@ class ContactEmail:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        email = d.pop("email", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        email_md5 = d.pop("email_md5", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
+        email_sha256 = d.pop("email_sha256", UNSET)
 
-        def _parse_email_md5(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email_md5 = _parse_email_md5(d.pop("email_md5", UNSET))
-
-        def _parse_email_sha256(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email_sha256 = _parse_email_sha256(d.pop("email_sha256", UNSET))
-
-        def _parse_email_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email_status = _parse_email_status(d.pop("email_status", UNSET))
+        email_status = d.pop("email_status", UNSET)
 
         email_source = d.pop("email_source", UNSET)
 
         extrapolated_email_confidence = d.pop("extrapolated_email_confidence", UNSET)
 
-        def _parse_position(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        position = d.pop("position", UNSET)
 
-        position = _parse_position(d.pop("position", UNSET))
+        email_from_customer = d.pop("email_from_customer", UNSET)
 
-        def _parse_email_from_customer(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        free_domain = d.pop("free_domain", UNSET)
 
-        email_from_customer = _parse_email_from_customer(d.pop("email_from_customer", UNSET))
-
-        def _parse_free_domain(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        free_domain = _parse_free_domain(d.pop("free_domain", UNSET))
-
-        _instance = cls(
-            email=email,
-            email_md5=email_md5,
-            email_sha256=email_sha256,
-            email_status=email_status,
-            email_source=email_source,
-            extrapolated_email_confidence=extrapolated_email_confidence,
-            position=position,
-            email_from_customer=email_from_customer,
-            free_domain=free_domain,
-        )
+        _instance = object.__new__(cls)
+        _instance._email = email
+        _instance._email_md5 = email_md5
+        _instance._email_sha256 = email_sha256
+        _instance._email_status = email_status
+        _instance._email_source = email_source
+        _instance._extrapolated_email_confidence = extrapolated_email_confidence
+        _instance._position = position
+        _instance._email_from_customer = email_from_customer
+        _instance._free_domain = free_domain
 
         _instance.additional_properties = d
         return _instance

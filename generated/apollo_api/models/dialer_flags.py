@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -123,49 +123,19 @@ class DialerFlags:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        country_name = d.pop("country_name", UNSET)
 
-        def _parse_country_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        country_enabled = d.pop("country_enabled", UNSET)
 
-        country_name = _parse_country_name(d.pop("country_name", UNSET))
+        high_risk_calling_enabled = d.pop("high_risk_calling_enabled", UNSET)
 
-        def _parse_country_enabled(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        potential_high_risk_number = d.pop("potential_high_risk_number", UNSET)
 
-        country_enabled = _parse_country_enabled(d.pop("country_enabled", UNSET))
-
-        def _parse_high_risk_calling_enabled(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        high_risk_calling_enabled = _parse_high_risk_calling_enabled(d.pop("high_risk_calling_enabled", UNSET))
-
-        def _parse_potential_high_risk_number(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        potential_high_risk_number = _parse_potential_high_risk_number(d.pop("potential_high_risk_number", UNSET))
-
-        _instance = cls(
-            country_name=country_name,
-            country_enabled=country_enabled,
-            high_risk_calling_enabled=high_risk_calling_enabled,
-            potential_high_risk_number=potential_high_risk_number,
-        )
+        _instance = object.__new__(cls)
+        _instance._country_name = country_name
+        _instance._country_enabled = country_enabled
+        _instance._high_risk_calling_enabled = high_risk_calling_enabled
+        _instance._potential_high_risk_number = potential_high_risk_number
 
         _instance.additional_properties = d
         return _instance

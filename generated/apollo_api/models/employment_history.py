@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -421,41 +421,18 @@ class EmploymentHistory:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        field_id = d.pop("_id", UNSET)
 
-        def _parse_field_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        field_id = _parse_field_id(d.pop("_id", UNSET))
-
-        def _parse_created_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        created_at = d.pop("created_at", UNSET)
+        if isinstance(created_at, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+                created_at_type_0 = datetime.datetime.fromisoformat(created_at)
 
-                return created_at_type_0
+                created_at = created_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        created_at = _parse_created_at(d.pop("created_at", UNSET))
-
-        def _parse_current(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        current = _parse_current(d.pop("current", UNSET))
+        current = d.pop("current", UNSET)
 
         degree = d.pop("degree", UNSET)
 
@@ -463,22 +440,14 @@ class EmploymentHistory:
 
         emails = d.pop("emails", UNSET)
 
-        def _parse_end_date(data: object) -> datetime.date | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        end_date = d.pop("end_date", UNSET)
+        if isinstance(end_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                end_date_type_0 = datetime.date.fromisoformat(data)
+                end_date_type_0 = datetime.date.fromisoformat(end_date)
 
-                return end_date_type_0
+                end_date = end_date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.date | None | str | Unset, data)
-
-        end_date = _parse_end_date(d.pop("end_date", UNSET))
 
         grade_level = d.pop("grade_level", UNSET)
 
@@ -486,114 +455,55 @@ class EmploymentHistory:
 
         major = d.pop("major", UNSET)
 
-        def _parse_organization_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        organization_id = d.pop("organization_id", UNSET)
 
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+        organization_name = d.pop("organization_name", UNSET)
 
-        def _parse_organization_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        raw_address = d.pop("raw_address", UNSET)
 
-        organization_name = _parse_organization_name(d.pop("organization_name", UNSET))
-
-        def _parse_raw_address(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        raw_address = _parse_raw_address(d.pop("raw_address", UNSET))
-
-        def _parse_start_date(data: object) -> datetime.date | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        start_date = d.pop("start_date", UNSET)
+        if isinstance(start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_date_type_0 = datetime.date.fromisoformat(data)
+                start_date_type_0 = datetime.date.fromisoformat(start_date)
 
-                return start_date_type_0
+                start_date = start_date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.date | None | str | Unset, data)
 
-        start_date = _parse_start_date(d.pop("start_date", UNSET))
+        title = d.pop("title", UNSET)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_updated_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        updated_at = d.pop("updated_at", UNSET)
+        if isinstance(updated_at, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                updated_at_type_0 = datetime.datetime.fromisoformat(updated_at)
 
-                return updated_at_type_0
+                updated_at = updated_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        updated_at = _parse_updated_at(d.pop("updated_at", UNSET))
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        key = d.pop("key", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        key = _parse_key(d.pop("key", UNSET))
-
-        _instance = cls(
-            field_id=field_id,
-            created_at=created_at,
-            current=current,
-            degree=degree,
-            description=description,
-            emails=emails,
-            end_date=end_date,
-            grade_level=grade_level,
-            kind=kind,
-            major=major,
-            organization_id=organization_id,
-            organization_name=organization_name,
-            raw_address=raw_address,
-            start_date=start_date,
-            title=title,
-            updated_at=updated_at,
-            id=id,
-            key=key,
-        )
+        _instance = object.__new__(cls)
+        _instance._field_id = field_id
+        _instance._created_at = created_at
+        _instance._current = current
+        _instance._degree = degree
+        _instance._description = description
+        _instance._emails = emails
+        _instance._end_date = end_date
+        _instance._grade_level = grade_level
+        _instance._kind = kind
+        _instance._major = major
+        _instance._organization_id = organization_id
+        _instance._organization_name = organization_name
+        _instance._raw_address = raw_address
+        _instance._start_date = start_date
+        _instance._title = title
+        _instance._updated_at = updated_at
+        _instance._id = id
+        _instance._key = key
 
         _instance.additional_properties = d
         return _instance

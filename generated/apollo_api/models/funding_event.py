@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -195,87 +195,35 @@ class FundingEvent:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
-
-        def _parse_date(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        date = d.pop("date", UNSET)
+        if isinstance(date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                date_type_0 = datetime.datetime.fromisoformat(data)
+                date_type_0 = datetime.datetime.fromisoformat(date)
 
-                return date_type_0
+                date = date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        date = _parse_date(d.pop("date", UNSET))
+        news_url = d.pop("news_url", UNSET)
 
-        def _parse_news_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        type_ = d.pop("type", UNSET)
 
-        news_url = _parse_news_url(d.pop("news_url", UNSET))
+        investors = d.pop("investors", UNSET)
 
-        def _parse_type_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        amount = d.pop("amount", UNSET)
 
-        type_ = _parse_type_(d.pop("type", UNSET))
+        currency = d.pop("currency", UNSET)
 
-        def _parse_investors(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        investors = _parse_investors(d.pop("investors", UNSET))
-
-        def _parse_amount(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        amount = _parse_amount(d.pop("amount", UNSET))
-
-        def _parse_currency(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        currency = _parse_currency(d.pop("currency", UNSET))
-
-        _instance = cls(
-            id=id,
-            date=date,
-            news_url=news_url,
-            type_=type_,
-            investors=investors,
-            amount=amount,
-            currency=currency,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._date = date
+        _instance._news_url = news_url
+        _instance._type_ = type_
+        _instance._investors = investors
+        _instance._amount = amount
+        _instance._currency = currency
 
         _instance.additional_properties = d
         return _instance

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.person import Person
-
 
 T = TypeVar("T", bound="MatchResponse")
 
@@ -41,8 +37,6 @@ class MatchResponse:
         return short_repr(self, ())
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.person import Person  # noqa: PLC0415
-
         person: dict[str, Any] | None | Unset
         if isinstance(self._person, Unset):
             person = UNSET
@@ -61,30 +55,18 @@ class MatchResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.person import Person  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_person(data: object) -> None | Person | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        person = d.pop("person", UNSET)
+        if isinstance(person, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                person_type_0 = Person.from_dict(data)
+                person_type_0 = Person.from_dict(person)
 
-                return person_type_0
+                person = person_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Person | Unset, data)
 
-        person = _parse_person(d.pop("person", UNSET))
-
-        _instance = cls(
-            person=person,
-        )
+        _instance = object.__new__(cls)
+        _instance._person = person
 
         _instance.additional_properties = d
         return _instance
@@ -104,3 +86,6 @@ class MatchResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.person import Person  # noqa: E402

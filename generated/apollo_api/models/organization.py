@@ -3,19 +3,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.funding_event import FundingEvent
-    from ..models.organization_industry_tag_hash import OrganizationIndustryTagHash
-    from ..models.organization_primary_phone import OrganizationPrimaryPhone
-    from ..models.technology import Technology
-
 
 T = TypeVar("T", bound="Organization")
 
@@ -811,11 +804,6 @@ class Organization:
         return short_repr(self, ("id", "name", "linkedin_url"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.funding_event import FundingEvent  # noqa: PLC0415
-        from ..models.organization_industry_tag_hash import OrganizationIndustryTagHash  # noqa: PLC0415
-        from ..models.organization_primary_phone import OrganizationPrimaryPhone  # noqa: PLC0415
-        from ..models.technology import Technology  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -1291,700 +1279,294 @@ class Organization:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.funding_event import FundingEvent  # noqa: PLC0415
-        from ..models.organization_industry_tag_hash import OrganizationIndustryTagHash  # noqa: PLC0415
-        from ..models.organization_primary_phone import OrganizationPrimaryPhone  # noqa: PLC0415
-        from ..models.technology import Technology  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        name = d.pop("name", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
+        website_url = d.pop("website_url", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        blog_url = d.pop("blog_url", UNSET)
 
-        name = _parse_name(d.pop("name", UNSET))
+        angellist_url = d.pop("angellist_url", UNSET)
 
-        def _parse_website_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        linkedin_url = d.pop("linkedin_url", UNSET)
 
-        website_url = _parse_website_url(d.pop("website_url", UNSET))
+        twitter_url = d.pop("twitter_url", UNSET)
 
-        def _parse_blog_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        facebook_url = d.pop("facebook_url", UNSET)
 
-        blog_url = _parse_blog_url(d.pop("blog_url", UNSET))
-
-        def _parse_angellist_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        angellist_url = _parse_angellist_url(d.pop("angellist_url", UNSET))
-
-        def _parse_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        linkedin_url = _parse_linkedin_url(d.pop("linkedin_url", UNSET))
-
-        def _parse_twitter_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        twitter_url = _parse_twitter_url(d.pop("twitter_url", UNSET))
-
-        def _parse_facebook_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        facebook_url = _parse_facebook_url(d.pop("facebook_url", UNSET))
-
-        def _parse_primary_phone(data: object) -> None | OrganizationPrimaryPhone | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        primary_phone = d.pop("primary_phone", UNSET)
+        if isinstance(primary_phone, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                primary_phone_type_0 = OrganizationPrimaryPhone.from_dict(data)
+                primary_phone_type_0 = OrganizationPrimaryPhone.from_dict(primary_phone)
 
-                return primary_phone_type_0
+                primary_phone = primary_phone_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | OrganizationPrimaryPhone | Unset, data)
 
-        primary_phone = _parse_primary_phone(d.pop("primary_phone", UNSET))
-
-        def _parse_languages(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        languages = d.pop("languages", UNSET)
+        if isinstance(languages, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                languages_type_0: list[Any] = data
+                languages_type_0: list[Any] = languages
 
-                return languages_type_0
+                languages = languages_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        languages = _parse_languages(d.pop("languages", UNSET))
-
-        def _parse_alexa_ranking(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        alexa_ranking = _parse_alexa_ranking(d.pop("alexa_ranking", UNSET))
+        alexa_ranking = d.pop("alexa_ranking", UNSET)
 
         phone = d.pop("phone", UNSET)
 
-        def _parse_linkedin_uid(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        linkedin_uid = d.pop("linkedin_uid", UNSET)
 
-        linkedin_uid = _parse_linkedin_uid(d.pop("linkedin_uid", UNSET))
-
-        def _parse_founded_year(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        founded_year = _parse_founded_year(d.pop("founded_year", UNSET))
+        founded_year = d.pop("founded_year", UNSET)
 
         publicly_traded_symbol = d.pop("publicly_traded_symbol", UNSET)
 
         publicly_traded_exchange = d.pop("publicly_traded_exchange", UNSET)
 
-        def _parse_logo_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        logo_url = d.pop("logo_url", UNSET)
 
-        logo_url = _parse_logo_url(d.pop("logo_url", UNSET))
+        crunchbase_url = d.pop("crunchbase_url", UNSET)
 
-        def _parse_crunchbase_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        primary_domain = d.pop("primary_domain", UNSET)
 
-        crunchbase_url = _parse_crunchbase_url(d.pop("crunchbase_url", UNSET))
+        industry = d.pop("industry", UNSET)
 
-        def _parse_primary_domain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        primary_domain = _parse_primary_domain(d.pop("primary_domain", UNSET))
-
-        def _parse_industry(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        industry = _parse_industry(d.pop("industry", UNSET))
-
-        def _parse_keywords(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        keywords = d.pop("keywords", UNSET)
+        if isinstance(keywords, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 keywords_type_0 = []
-                _keywords_type_0 = data
+                _keywords_type_0 = keywords
                 for keywords_type_0_item_data in _keywords_type_0:
-
-                    def _parse_keywords_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    keywords_type_0_item = _parse_keywords_type_0_item(keywords_type_0_item_data)
+                    keywords_type_0_item = keywords_type_0_item_data
 
                     keywords_type_0.append(keywords_type_0_item)
 
-                return keywords_type_0
+                keywords = keywords_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        keywords = _parse_keywords(d.pop("keywords", UNSET))
+        estimated_num_employees = d.pop("estimated_num_employees", UNSET)
 
-        def _parse_estimated_num_employees(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        estimated_num_employees = _parse_estimated_num_employees(d.pop("estimated_num_employees", UNSET))
-
-        def _parse_industries(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        industries = d.pop("industries", UNSET)
+        if isinstance(industries, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 industries_type_0 = []
-                _industries_type_0 = data
+                _industries_type_0 = industries
                 for industries_type_0_item_data in _industries_type_0:
-
-                    def _parse_industries_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    industries_type_0_item = _parse_industries_type_0_item(industries_type_0_item_data)
+                    industries_type_0_item = industries_type_0_item_data
 
                     industries_type_0.append(industries_type_0_item)
 
-                return industries_type_0
+                industries = industries_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        industries = _parse_industries(d.pop("industries", UNSET))
-
-        def _parse_secondary_industries(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        secondary_industries = d.pop("secondary_industries", UNSET)
+        if isinstance(secondary_industries, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                secondary_industries_type_0: list[Any] = data
+                secondary_industries_type_0: list[Any] = secondary_industries
 
-                return secondary_industries_type_0
+                secondary_industries = secondary_industries_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        secondary_industries = _parse_secondary_industries(d.pop("secondary_industries", UNSET))
+        snippets_loaded = d.pop("snippets_loaded", UNSET)
 
-        def _parse_snippets_loaded(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        industry_tag_id = d.pop("industry_tag_id", UNSET)
 
-        snippets_loaded = _parse_snippets_loaded(d.pop("snippets_loaded", UNSET))
-
-        def _parse_industry_tag_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        industry_tag_id = _parse_industry_tag_id(d.pop("industry_tag_id", UNSET))
-
-        def _parse_industry_tag_hash(data: object) -> None | OrganizationIndustryTagHash | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        industry_tag_hash = d.pop("industry_tag_hash", UNSET)
+        if isinstance(industry_tag_hash, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                industry_tag_hash_type_0 = OrganizationIndustryTagHash.from_dict(data)
+                industry_tag_hash_type_0 = OrganizationIndustryTagHash.from_dict(industry_tag_hash)
 
-                return industry_tag_hash_type_0
+                industry_tag_hash = industry_tag_hash_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | OrganizationIndustryTagHash | Unset, data)
 
-        industry_tag_hash = _parse_industry_tag_hash(d.pop("industry_tag_hash", UNSET))
+        retail_location_count = d.pop("retail_location_count", UNSET)
 
-        def _parse_retail_location_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        raw_address = d.pop("raw_address", UNSET)
 
-        retail_location_count = _parse_retail_location_count(d.pop("retail_location_count", UNSET))
+        street_address = d.pop("street_address", UNSET)
 
-        def _parse_raw_address(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        city = d.pop("city", UNSET)
 
-        raw_address = _parse_raw_address(d.pop("raw_address", UNSET))
+        state = d.pop("state", UNSET)
 
-        def _parse_street_address(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        postal_code = d.pop("postal_code", UNSET)
 
-        street_address = _parse_street_address(d.pop("street_address", UNSET))
+        country = d.pop("country", UNSET)
 
-        def _parse_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        owned_by_organization_id = d.pop("owned_by_organization_id", UNSET)
 
-        city = _parse_city(d.pop("city", UNSET))
+        seo_description = d.pop("seo_description", UNSET)
 
-        def _parse_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        short_description = d.pop("short_description", UNSET)
 
-        state = _parse_state(d.pop("state", UNSET))
-
-        def _parse_postal_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        postal_code = _parse_postal_code(d.pop("postal_code", UNSET))
-
-        def _parse_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        country = _parse_country(d.pop("country", UNSET))
-
-        def _parse_owned_by_organization_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        owned_by_organization_id = _parse_owned_by_organization_id(d.pop("owned_by_organization_id", UNSET))
-
-        def _parse_seo_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        seo_description = _parse_seo_description(d.pop("seo_description", UNSET))
-
-        def _parse_short_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        short_description = _parse_short_description(d.pop("short_description", UNSET))
-
-        def _parse_suborganizations(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        suborganizations = d.pop("suborganizations", UNSET)
+        if isinstance(suborganizations, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                suborganizations_type_0: list[Any] = data
+                suborganizations_type_0: list[Any] = suborganizations
 
-                return suborganizations_type_0
+                suborganizations = suborganizations_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[Any] | None | Unset, data)
 
-        suborganizations = _parse_suborganizations(d.pop("suborganizations", UNSET))
+        num_suborganizations = d.pop("num_suborganizations", UNSET)
 
-        def _parse_num_suborganizations(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        annual_revenue_printed = d.pop("annual_revenue_printed", UNSET)
 
-        num_suborganizations = _parse_num_suborganizations(d.pop("num_suborganizations", UNSET))
+        annual_revenue = d.pop("annual_revenue", UNSET)
 
-        def _parse_annual_revenue_printed(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        total_funding = d.pop("total_funding", UNSET)
 
-        annual_revenue_printed = _parse_annual_revenue_printed(d.pop("annual_revenue_printed", UNSET))
+        total_funding_printed = d.pop("total_funding_printed", UNSET)
 
-        def _parse_annual_revenue(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        annual_revenue = _parse_annual_revenue(d.pop("annual_revenue", UNSET))
-
-        def _parse_total_funding(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_funding = _parse_total_funding(d.pop("total_funding", UNSET))
-
-        def _parse_total_funding_printed(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        total_funding_printed = _parse_total_funding_printed(d.pop("total_funding_printed", UNSET))
-
-        def _parse_latest_funding_round_date(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        latest_funding_round_date = d.pop("latest_funding_round_date", UNSET)
+        if isinstance(latest_funding_round_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                latest_funding_round_date_type_0 = datetime.datetime.fromisoformat(data)
+                latest_funding_round_date_type_0 = datetime.datetime.fromisoformat(latest_funding_round_date)
 
-                return latest_funding_round_date_type_0
+                latest_funding_round_date = latest_funding_round_date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | str | Unset, data)
 
-        latest_funding_round_date = _parse_latest_funding_round_date(d.pop("latest_funding_round_date", UNSET))
+        latest_funding_stage = d.pop("latest_funding_stage", UNSET)
 
-        def _parse_latest_funding_stage(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        latest_funding_stage = _parse_latest_funding_stage(d.pop("latest_funding_stage", UNSET))
-
-        def _parse_funding_events(data: object) -> list[FundingEvent | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        funding_events = d.pop("funding_events", UNSET)
+        if isinstance(funding_events, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 funding_events_type_0 = []
-                _funding_events_type_0 = data
+                _funding_events_type_0 = funding_events
                 for funding_events_type_0_item_data in _funding_events_type_0:
-
-                    def _parse_funding_events_type_0_item(data: object) -> FundingEvent | None:
-                        if data is None:
-                            return data
+                    funding_events_type_0_item = funding_events_type_0_item_data
+                    if isinstance(funding_events_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            funding_events_type_0_item_type_0 = FundingEvent.from_dict(data)
+                            funding_events_type_0_item_type_0 = FundingEvent.from_dict(funding_events_type_0_item)
 
-                            return funding_events_type_0_item_type_0
+                            funding_events_type_0_item = funding_events_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(FundingEvent | None, data)
-
-                    funding_events_type_0_item = _parse_funding_events_type_0_item(funding_events_type_0_item_data)
 
                     funding_events_type_0.append(funding_events_type_0_item)
 
-                return funding_events_type_0
+                funding_events = funding_events_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[FundingEvent | None] | None | Unset, data)
 
-        funding_events = _parse_funding_events(d.pop("funding_events", UNSET))
-
-        def _parse_technology_names(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        technology_names = d.pop("technology_names", UNSET)
+        if isinstance(technology_names, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 technology_names_type_0 = []
-                _technology_names_type_0 = data
+                _technology_names_type_0 = technology_names
                 for technology_names_type_0_item_data in _technology_names_type_0:
-
-                    def _parse_technology_names_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    technology_names_type_0_item = _parse_technology_names_type_0_item(
-                        technology_names_type_0_item_data
-                    )
+                    technology_names_type_0_item = technology_names_type_0_item_data
 
                     technology_names_type_0.append(technology_names_type_0_item)
 
-                return technology_names_type_0
+                technology_names = technology_names_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        technology_names = _parse_technology_names(d.pop("technology_names", UNSET))
-
-        def _parse_current_technologies(data: object) -> list[None | Technology] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        current_technologies = d.pop("current_technologies", UNSET)
+        if isinstance(current_technologies, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 current_technologies_type_0 = []
-                _current_technologies_type_0 = data
+                _current_technologies_type_0 = current_technologies
                 for current_technologies_type_0_item_data in _current_technologies_type_0:
-
-                    def _parse_current_technologies_type_0_item(data: object) -> None | Technology:
-                        if data is None:
-                            return data
+                    current_technologies_type_0_item = current_technologies_type_0_item_data
+                    if isinstance(current_technologies_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            current_technologies_type_0_item_type_0 = Technology.from_dict(data)
+                            current_technologies_type_0_item_type_0 = Technology.from_dict(
+                                current_technologies_type_0_item
+                            )
 
-                            return current_technologies_type_0_item_type_0
+                            current_technologies_type_0_item = current_technologies_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(None | Technology, data)
-
-                    current_technologies_type_0_item = _parse_current_technologies_type_0_item(
-                        current_technologies_type_0_item_data
-                    )
 
                     current_technologies_type_0.append(current_technologies_type_0_item)
 
-                return current_technologies_type_0
+                current_technologies = current_technologies_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | Technology] | None | Unset, data)
 
-        current_technologies = _parse_current_technologies(d.pop("current_technologies", UNSET))
-
-        def _parse_org_chart_root_people_ids(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        org_chart_root_people_ids = d.pop("org_chart_root_people_ids", UNSET)
+        if isinstance(org_chart_root_people_ids, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 org_chart_root_people_ids_type_0 = []
-                _org_chart_root_people_ids_type_0 = data
+                _org_chart_root_people_ids_type_0 = org_chart_root_people_ids
                 for org_chart_root_people_ids_type_0_item_data in _org_chart_root_people_ids_type_0:
-
-                    def _parse_org_chart_root_people_ids_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    org_chart_root_people_ids_type_0_item = _parse_org_chart_root_people_ids_type_0_item(
-                        org_chart_root_people_ids_type_0_item_data
-                    )
+                    org_chart_root_people_ids_type_0_item = org_chart_root_people_ids_type_0_item_data
 
                     org_chart_root_people_ids_type_0.append(org_chart_root_people_ids_type_0_item)
 
-                return org_chart_root_people_ids_type_0
+                org_chart_root_people_ids = org_chart_root_people_ids_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        org_chart_root_people_ids = _parse_org_chart_root_people_ids(d.pop("org_chart_root_people_ids", UNSET))
+        org_chart_sector = d.pop("org_chart_sector", UNSET)
 
-        def _parse_org_chart_sector(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        org_chart_removed = d.pop("org_chart_removed", UNSET)
 
-        org_chart_sector = _parse_org_chart_sector(d.pop("org_chart_sector", UNSET))
+        org_chart_show_department_filter = d.pop("org_chart_show_department_filter", UNSET)
 
-        def _parse_org_chart_removed(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        org_chart_removed = _parse_org_chart_removed(d.pop("org_chart_removed", UNSET))
-
-        def _parse_org_chart_show_department_filter(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        org_chart_show_department_filter = _parse_org_chart_show_department_filter(
-            d.pop("org_chart_show_department_filter", UNSET)
-        )
-
-        _instance = cls(
-            id=id,
-            name=name,
-            website_url=website_url,
-            blog_url=blog_url,
-            angellist_url=angellist_url,
-            linkedin_url=linkedin_url,
-            twitter_url=twitter_url,
-            facebook_url=facebook_url,
-            primary_phone=primary_phone,
-            languages=languages,
-            alexa_ranking=alexa_ranking,
-            phone=phone,
-            linkedin_uid=linkedin_uid,
-            founded_year=founded_year,
-            publicly_traded_symbol=publicly_traded_symbol,
-            publicly_traded_exchange=publicly_traded_exchange,
-            logo_url=logo_url,
-            crunchbase_url=crunchbase_url,
-            primary_domain=primary_domain,
-            industry=industry,
-            keywords=keywords,
-            estimated_num_employees=estimated_num_employees,
-            industries=industries,
-            secondary_industries=secondary_industries,
-            snippets_loaded=snippets_loaded,
-            industry_tag_id=industry_tag_id,
-            industry_tag_hash=industry_tag_hash,
-            retail_location_count=retail_location_count,
-            raw_address=raw_address,
-            street_address=street_address,
-            city=city,
-            state=state,
-            postal_code=postal_code,
-            country=country,
-            owned_by_organization_id=owned_by_organization_id,
-            seo_description=seo_description,
-            short_description=short_description,
-            suborganizations=suborganizations,
-            num_suborganizations=num_suborganizations,
-            annual_revenue_printed=annual_revenue_printed,
-            annual_revenue=annual_revenue,
-            total_funding=total_funding,
-            total_funding_printed=total_funding_printed,
-            latest_funding_round_date=latest_funding_round_date,
-            latest_funding_stage=latest_funding_stage,
-            funding_events=funding_events,
-            technology_names=technology_names,
-            current_technologies=current_technologies,
-            org_chart_root_people_ids=org_chart_root_people_ids,
-            org_chart_sector=org_chart_sector,
-            org_chart_removed=org_chart_removed,
-            org_chart_show_department_filter=org_chart_show_department_filter,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._name = name
+        _instance._website_url = website_url
+        _instance._blog_url = blog_url
+        _instance._angellist_url = angellist_url
+        _instance._linkedin_url = linkedin_url
+        _instance._twitter_url = twitter_url
+        _instance._facebook_url = facebook_url
+        _instance._primary_phone = primary_phone
+        _instance._languages = languages
+        _instance._alexa_ranking = alexa_ranking
+        _instance._phone = phone
+        _instance._linkedin_uid = linkedin_uid
+        _instance._founded_year = founded_year
+        _instance._publicly_traded_symbol = publicly_traded_symbol
+        _instance._publicly_traded_exchange = publicly_traded_exchange
+        _instance._logo_url = logo_url
+        _instance._crunchbase_url = crunchbase_url
+        _instance._primary_domain = primary_domain
+        _instance._industry = industry
+        _instance._keywords = keywords
+        _instance._estimated_num_employees = estimated_num_employees
+        _instance._industries = industries
+        _instance._secondary_industries = secondary_industries
+        _instance._snippets_loaded = snippets_loaded
+        _instance._industry_tag_id = industry_tag_id
+        _instance._industry_tag_hash = industry_tag_hash
+        _instance._retail_location_count = retail_location_count
+        _instance._raw_address = raw_address
+        _instance._street_address = street_address
+        _instance._city = city
+        _instance._state = state
+        _instance._postal_code = postal_code
+        _instance._country = country
+        _instance._owned_by_organization_id = owned_by_organization_id
+        _instance._seo_description = seo_description
+        _instance._short_description = short_description
+        _instance._suborganizations = suborganizations
+        _instance._num_suborganizations = num_suborganizations
+        _instance._annual_revenue_printed = annual_revenue_printed
+        _instance._annual_revenue = annual_revenue
+        _instance._total_funding = total_funding
+        _instance._total_funding_printed = total_funding_printed
+        _instance._latest_funding_round_date = latest_funding_round_date
+        _instance._latest_funding_stage = latest_funding_stage
+        _instance._funding_events = funding_events
+        _instance._technology_names = technology_names
+        _instance._current_technologies = current_technologies
+        _instance._org_chart_root_people_ids = org_chart_root_people_ids
+        _instance._org_chart_sector = org_chart_sector
+        _instance._org_chart_removed = org_chart_removed
+        _instance._org_chart_show_department_filter = org_chart_show_department_filter
 
         _instance.additional_properties = d
         return _instance
@@ -2004,3 +1586,9 @@ class Organization:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.funding_event import FundingEvent  # noqa: E402
+from ..models.organization_industry_tag_hash import OrganizationIndustryTagHash  # noqa: E402
+from ..models.organization_primary_phone import OrganizationPrimaryPhone  # noqa: E402
+from ..models.technology import Technology  # noqa: E402

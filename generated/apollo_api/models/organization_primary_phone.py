@@ -31,7 +31,7 @@ class OrganizationPrimaryPhone:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _instance = cls()
+        _instance = object.__new__(cls)
 
         _instance.additional_properties = d
         return _instance

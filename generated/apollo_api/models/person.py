@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.contact import Contact
-    from ..models.employment_history import EmploymentHistory
-    from ..models.organization import Organization
-
 
 T = TypeVar("T", bound="Person")
 
@@ -474,10 +468,6 @@ class Person:
         return short_repr(self, ("id", "name", "email", "linkedin_url", "title"))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.contact import Contact  # noqa: PLC0415
-        from ..models.employment_history import EmploymentHistory  # noqa: PLC0415
-        from ..models.organization import Organization  # noqa: PLC0415
-
         id: None | str | Unset
         if isinstance(self._id, Unset):
             id = UNSET
@@ -753,402 +743,169 @@ class Person:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact import Contact  # noqa: PLC0415
-        from ..models.employment_history import EmploymentHistory  # noqa: PLC0415
-        from ..models.organization import Organization  # noqa: PLC0415
-
         d = dict(src_dict)
+        id = d.pop("id", UNSET)
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        first_name = d.pop("first_name", UNSET)
 
-        id = _parse_id(d.pop("id", UNSET))
+        last_name = d.pop("last_name", UNSET)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        name = d.pop("name", UNSET)
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
+        linkedin_url = d.pop("linkedin_url", UNSET)
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        title = d.pop("title", UNSET)
 
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
+        email_status = d.pop("email_status", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        photo_url = d.pop("photo_url", UNSET)
 
-        name = _parse_name(d.pop("name", UNSET))
+        twitter_url = d.pop("twitter_url", UNSET)
 
-        def _parse_linkedin_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        github_url = d.pop("github_url", UNSET)
 
-        linkedin_url = _parse_linkedin_url(d.pop("linkedin_url", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_email_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email_status = _parse_email_status(d.pop("email_status", UNSET))
-
-        def _parse_photo_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        photo_url = _parse_photo_url(d.pop("photo_url", UNSET))
-
-        def _parse_twitter_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        twitter_url = _parse_twitter_url(d.pop("twitter_url", UNSET))
-
-        def _parse_github_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        github_url = _parse_github_url(d.pop("github_url", UNSET))
-
-        def _parse_facebook_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        facebook_url = _parse_facebook_url(d.pop("facebook_url", UNSET))
+        facebook_url = d.pop("facebook_url", UNSET)
 
         extrapolated_email_confidence = d.pop("extrapolated_email_confidence", UNSET)
 
-        def _parse_headline(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        headline = d.pop("headline", UNSET)
 
-        headline = _parse_headline(d.pop("headline", UNSET))
+        email = d.pop("email", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        organization_id = d.pop("organization_id", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_organization_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
-
-        def _parse_employment_history(data: object) -> list[EmploymentHistory | None] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        employment_history = d.pop("employment_history", UNSET)
+        if isinstance(employment_history, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 employment_history_type_0 = []
-                _employment_history_type_0 = data
+                _employment_history_type_0 = employment_history
                 for employment_history_type_0_item_data in _employment_history_type_0:
-
-                    def _parse_employment_history_type_0_item(data: object) -> EmploymentHistory | None:
-                        if data is None:
-                            return data
+                    employment_history_type_0_item = employment_history_type_0_item_data
+                    if isinstance(employment_history_type_0_item, dict):
                         try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            employment_history_type_0_item_type_0 = EmploymentHistory.from_dict(data)
+                            employment_history_type_0_item_type_0 = EmploymentHistory.from_dict(
+                                employment_history_type_0_item
+                            )
 
-                            return employment_history_type_0_item_type_0
+                            employment_history_type_0_item = employment_history_type_0_item_type_0
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(EmploymentHistory | None, data)
-
-                    employment_history_type_0_item = _parse_employment_history_type_0_item(
-                        employment_history_type_0_item_data
-                    )
 
                     employment_history_type_0.append(employment_history_type_0_item)
 
-                return employment_history_type_0
+                employment_history = employment_history_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[EmploymentHistory | None] | None | Unset, data)
 
-        employment_history = _parse_employment_history(d.pop("employment_history", UNSET))
+        state = d.pop("state", UNSET)
 
-        def _parse_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        city = d.pop("city", UNSET)
 
-        state = _parse_state(d.pop("state", UNSET))
+        country = d.pop("country", UNSET)
 
-        def _parse_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        contact_id = d.pop("contact_id", UNSET)
 
-        city = _parse_city(d.pop("city", UNSET))
-
-        def _parse_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        country = _parse_country(d.pop("country", UNSET))
-
-        def _parse_contact_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        contact_id = _parse_contact_id(d.pop("contact_id", UNSET))
-
-        def _parse_contact(data: object) -> Contact | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        contact = d.pop("contact", UNSET)
+        if isinstance(contact, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                contact_type_0 = Contact.from_dict(data)
+                contact_type_0 = Contact.from_dict(contact)
 
-                return contact_type_0
+                contact = contact_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Contact | None | Unset, data)
 
-        contact = _parse_contact(d.pop("contact", UNSET))
+        revealed_for_current_team = d.pop("revealed_for_current_team", UNSET)
 
-        def _parse_revealed_for_current_team(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        revealed_for_current_team = _parse_revealed_for_current_team(d.pop("revealed_for_current_team", UNSET))
-
-        def _parse_organization(data: object) -> None | Organization | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        organization = d.pop("organization", UNSET)
+        if isinstance(organization, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                organization_type_0 = Organization.from_dict(data)
+                organization_type_0 = Organization.from_dict(organization)
 
-                return organization_type_0
+                organization = organization_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Organization | Unset, data)
 
-        organization = _parse_organization(d.pop("organization", UNSET))
-
-        def _parse_is_likely_to_engage(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_likely_to_engage = _parse_is_likely_to_engage(d.pop("is_likely_to_engage", UNSET))
+        is_likely_to_engage = d.pop("is_likely_to_engage", UNSET)
 
         intent_strength = d.pop("intent_strength", UNSET)
 
-        def _parse_show_intent(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        show_intent = d.pop("show_intent", UNSET)
 
-        show_intent = _parse_show_intent(d.pop("show_intent", UNSET))
-
-        def _parse_departments(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        departments = d.pop("departments", UNSET)
+        if isinstance(departments, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 departments_type_0 = []
-                _departments_type_0 = data
+                _departments_type_0 = departments
                 for departments_type_0_item_data in _departments_type_0:
-
-                    def _parse_departments_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    departments_type_0_item = _parse_departments_type_0_item(departments_type_0_item_data)
+                    departments_type_0_item = departments_type_0_item_data
 
                     departments_type_0.append(departments_type_0_item)
 
-                return departments_type_0
+                departments = departments_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        departments = _parse_departments(d.pop("departments", UNSET))
-
-        def _parse_subdepartments(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        subdepartments = d.pop("subdepartments", UNSET)
+        if isinstance(subdepartments, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 subdepartments_type_0 = []
-                _subdepartments_type_0 = data
+                _subdepartments_type_0 = subdepartments
                 for subdepartments_type_0_item_data in _subdepartments_type_0:
-
-                    def _parse_subdepartments_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    subdepartments_type_0_item = _parse_subdepartments_type_0_item(subdepartments_type_0_item_data)
+                    subdepartments_type_0_item = subdepartments_type_0_item_data
 
                     subdepartments_type_0.append(subdepartments_type_0_item)
 
-                return subdepartments_type_0
+                subdepartments = subdepartments_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        subdepartments = _parse_subdepartments(d.pop("subdepartments", UNSET))
-
-        def _parse_functions(data: object) -> list[None | str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        functions = d.pop("functions", UNSET)
+        if isinstance(functions, list):
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
                 functions_type_0 = []
-                _functions_type_0 = data
+                _functions_type_0 = functions
                 for functions_type_0_item_data in _functions_type_0:
-
-                    def _parse_functions_type_0_item(data: object) -> None | str:
-                        if data is None:
-                            return data
-                        return cast(None | str, data)
-
-                    functions_type_0_item = _parse_functions_type_0_item(functions_type_0_item_data)
+                    functions_type_0_item = functions_type_0_item_data
 
                     functions_type_0.append(functions_type_0_item)
 
-                return functions_type_0
+                functions = functions_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[None | str] | None | Unset, data)
 
-        functions = _parse_functions(d.pop("functions", UNSET))
+        seniority = d.pop("seniority", UNSET)
 
-        def _parse_seniority(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        seniority = _parse_seniority(d.pop("seniority", UNSET))
-
-        _instance = cls(
-            id=id,
-            first_name=first_name,
-            last_name=last_name,
-            name=name,
-            linkedin_url=linkedin_url,
-            title=title,
-            email_status=email_status,
-            photo_url=photo_url,
-            twitter_url=twitter_url,
-            github_url=github_url,
-            facebook_url=facebook_url,
-            extrapolated_email_confidence=extrapolated_email_confidence,
-            headline=headline,
-            email=email,
-            organization_id=organization_id,
-            employment_history=employment_history,
-            state=state,
-            city=city,
-            country=country,
-            contact_id=contact_id,
-            contact=contact,
-            revealed_for_current_team=revealed_for_current_team,
-            organization=organization,
-            is_likely_to_engage=is_likely_to_engage,
-            intent_strength=intent_strength,
-            show_intent=show_intent,
-            departments=departments,
-            subdepartments=subdepartments,
-            functions=functions,
-            seniority=seniority,
-        )
+        _instance = object.__new__(cls)
+        _instance._id = id
+        _instance._first_name = first_name
+        _instance._last_name = last_name
+        _instance._name = name
+        _instance._linkedin_url = linkedin_url
+        _instance._title = title
+        _instance._email_status = email_status
+        _instance._photo_url = photo_url
+        _instance._twitter_url = twitter_url
+        _instance._github_url = github_url
+        _instance._facebook_url = facebook_url
+        _instance._extrapolated_email_confidence = extrapolated_email_confidence
+        _instance._headline = headline
+        _instance._email = email
+        _instance._organization_id = organization_id
+        _instance._employment_history = employment_history
+        _instance._state = state
+        _instance._city = city
+        _instance._country = country
+        _instance._contact_id = contact_id
+        _instance._contact = contact
+        _instance._revealed_for_current_team = revealed_for_current_team
+        _instance._organization = organization
+        _instance._is_likely_to_engage = is_likely_to_engage
+        _instance._intent_strength = intent_strength
+        _instance._show_intent = show_intent
+        _instance._departments = departments
+        _instance._subdepartments = subdepartments
+        _instance._functions = functions
+        _instance._seniority = seniority
 
         _instance.additional_properties = d
         return _instance
@@ -1168,3 +925,8 @@ class Person:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.contact import Contact  # noqa: E402
+from ..models.employment_history import EmploymentHistory  # noqa: E402
+from ..models.organization import Organization  # noqa: E402

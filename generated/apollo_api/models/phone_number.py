@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, short_repr
-
-if TYPE_CHECKING:
-    from ..models.dialer_flags import DialerFlags
-
 
 T = TypeVar("T", bound="PhoneNumber")
 
@@ -143,8 +139,6 @@ class PhoneNumber:
         return short_repr(self, ("status",))
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.dialer_flags import DialerFlags  # noqa: PLC0415
-
         raw_number: None | str | Unset
         if isinstance(self._raw_number, Unset):
             raw_number = UNSET
@@ -207,79 +201,39 @@ class PhoneNumber:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.dialer_flags import DialerFlags  # noqa: PLC0415
-
         d = dict(src_dict)
+        raw_number = d.pop("raw_number", UNSET)
 
-        def _parse_raw_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        raw_number = _parse_raw_number(d.pop("raw_number", UNSET))
-
-        def _parse_sanitized_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        sanitized_number = _parse_sanitized_number(d.pop("sanitized_number", UNSET))
+        sanitized_number = d.pop("sanitized_number", UNSET)
 
         type_ = d.pop("type", UNSET)
 
-        def _parse_position(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        position = d.pop("position", UNSET)
 
-        position = _parse_position(d.pop("position", UNSET))
-
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
+        status = d.pop("status", UNSET)
 
         dnc_status = d.pop("dnc_status", UNSET)
 
         dnc_other_info = d.pop("dnc_other_info", UNSET)
 
-        def _parse_dialer_flags(data: object) -> DialerFlags | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        dialer_flags = d.pop("dialer_flags", UNSET)
+        if isinstance(dialer_flags, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                dialer_flags_type_0 = DialerFlags.from_dict(data)
+                dialer_flags_type_0 = DialerFlags.from_dict(dialer_flags)
 
-                return dialer_flags_type_0
+                dialer_flags = dialer_flags_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(DialerFlags | None | Unset, data)
 
-        dialer_flags = _parse_dialer_flags(d.pop("dialer_flags", UNSET))
-
-        _instance = cls(
-            raw_number=raw_number,
-            sanitized_number=sanitized_number,
-            type_=type_,
-            position=position,
-            status=status,
-            dnc_status=dnc_status,
-            dnc_other_info=dnc_other_info,
-            dialer_flags=dialer_flags,
-        )
+        _instance = object.__new__(cls)
+        _instance._raw_number = raw_number
+        _instance._sanitized_number = sanitized_number
+        _instance._type_ = type_
+        _instance._position = position
+        _instance._status = status
+        _instance._dnc_status = dnc_status
+        _instance._dnc_other_info = dnc_other_info
+        _instance._dialer_flags = dialer_flags
 
         _instance.additional_properties = d
         return _instance
@@ -299,3 +253,6 @@ class PhoneNumber:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.dialer_flags import DialerFlags  # noqa: E402

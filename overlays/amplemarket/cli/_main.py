@@ -16,14 +16,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from .. import errors
 from . import _commands
 from ._contract import EXIT_USAGE, Confirm, JobOptions, Summary, UsageError
 from ._output import Output
-from ._progress import Display, make_progress
 
+# ``--help`` and usage errors need argparse only: the client (httpx), rich and the simulator are imported
+# when a command runs (tests/cli/test_startup.py checks what ``amplemarket --help`` imports).
 if TYPE_CHECKING:
     from .._client import Amplemarket
+    from ._progress import Display
 
 __all__ = ["EXIT_INTERRUPTED", "build_parser", "main", "make_confirm"]
 
@@ -226,6 +227,7 @@ def _job_command(name: str) -> Handler:
     def handler(client: Amplemarket, args: argparse.Namespace, out: Output) -> int:
         # The other half of the command line, imported when a job command runs.
         from . import _jobs
+        from ._progress import make_progress
 
         runner = _jobs.run_enrich if name == "enrich" else _jobs.run_validate_emails
         options = JobOptions(
@@ -326,6 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.handler is not _commands.exclusions or any(value.startswith("-") for value in extra):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.values = [*args.values, *extra]
+    from .. import errors  # a command runs: now the client's machinery is needed
+
     out = Output(as_json=args.json, quiet=args.quiet)
     handler: Handler = args.handler
     logs = _JsonLogs(out.stderr) if args.json else None
