@@ -1,7 +1,9 @@
 """Generate ``generated/<package>/`` from a curated spec with a pinned openapi-python-client.
 
 Beside the models and endpoint modules, every package gets ``limits.py``: the spec's documented rate
-limits, usage limits and credit costs as typed constants (:mod:`generator.limits_module`).
+limits, usage limits and credit costs as typed constants (:mod:`generator.limits_module`), and
+``_fast.py``: msgspec Structs of the documented shapes, which decode clean bodies straight into the
+models (:mod:`generator.fastpath`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ._yamlio import load_document, write_yaml
+from .fastpath import fast_source
 from .genview import build_view
 from .limits_module import limits_source
 from .packaging import GenerationError, check_version, differences, finish, rel, run, sha256, tidy
@@ -25,7 +28,7 @@ __all__ = ["GenerationError", "auth_defaults", "check_generated", "generate", "g
 GENERATOR = "openapi-python-client"
 PINNED_VERSION = "0.29.1"
 TEMPLATES = PROJECT_ROOT / "generator" / "templates"
-_TRANSFORM_SOURCES = ("genview.py", "generate.py", "packaging.py", "limits_module.py")
+_TRANSFORM_SOURCES = ("genview.py", "generate.py", "packaging.py", "limits_module.py", "fastpath.py")
 
 
 def _tree_hash(root: Path) -> str:
@@ -131,6 +134,10 @@ def generate_into(vendor: Vendor, destination: Path, curated: Path | None = None
         if limits.exists():
             raise GenerationError(f"{GENERATOR} wrote {vendor.package}/limits.py, the name the limits module needs")
         limits.write_text(limits_source(document, rel(spec)), encoding="utf-8")
+        fast = out / "_fast.py"
+        if fast.exists():
+            raise GenerationError(f"{GENERATOR} wrote {vendor.package}/_fast.py, the name the strict decoder needs")
+        fast.write_text(fast_source(work, vendor.package), encoding="utf-8")
         tidy(out)
         header = _header(vendor, spec)
         for path in sorted(out.rglob("*.py")):

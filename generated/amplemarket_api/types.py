@@ -7,7 +7,10 @@ They name fields by their Python attribute names (the constructor keywords: ``ob
 ``to_dict()`` gives the JSON names and omits exactly the fields that are not set.
 """
 
-from collections.abc import Mapping, MutableMapping
+import gc
+import json
+import threading
+from collections.abc import Callable, Mapping, MutableMapping
 from enum import Enum
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
@@ -82,6 +85,125 @@ def parse_uuid(value: str) -> UUID:
     return parsed
 
 
+_decoder: Callable[[bytes | str], Any] | None = None
+
+
+def decode_json(content: bytes | str) -> Any:
+    """JSON to dicts and lists, exactly as ``json.loads`` gives them, about twice as fast when msgspec is installed.
+
+    What msgspec refuses (a lone surrogate escape, ``NaN``, a number beyond a float, a byte-order mark) goes to
+    ``json.loads``, so the result never differs and invalid JSON raises ``ValueError`` as ``json.loads`` does.
+    """
+    global _decoder
+    if _decoder is None:
+        try:  # imported with the first body rather than with the package: it costs about 30 ms
+            import msgspec.json
+        except ImportError:
+            _decoder = json.loads
+        else:
+            _decoder = msgspec.json.Decoder().decode
+    try:
+        return _decoder(content)
+    except ValueError:
+        return json.loads(content)
+
+
+class _PausedGC:
+    """Pause the cyclic garbage collector while a decoded body becomes models; the previous state comes back after.
+
+    Building a page of results allocates thousands of objects that all survive and form no cycles, so every
+    collection the allocations trigger meanwhile walks them for nothing: about a fifth of the time of a
+    100-result page.  Reference counting still frees everything as usual.  Nested and concurrent pauses
+    (threads) share one count; the collector is enabled again only by the last one out, and only if it was
+    enabled when the first one came in.
+    """
+
+    __slots__ = ()
+    _lock = threading.Lock()
+    _depth = 0
+    _was_enabled = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            cls = _PausedGC
+            if cls._depth == 0:
+                cls._was_enabled = gc.isenabled()
+                gc.disable()
+            cls._depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            cls = _PausedGC
+            cls._depth -= 1
+            if cls._depth == 0 and cls._was_enabled:
+                gc.enable()
+
+
+paused_gc = _PausedGC()
+
+_Built = TypeVar("_Built")
+
+
+def parse_json(content: bytes | str, build: Callable[[Any], _Built]) -> _Built:
+    """``build(decode_json(content))`` with the garbage collector paused (see ``_PausedGC``): how responses are read."""
+    with paused_gc:
+        return build(decode_json(content))
+
+
+_strict: dict[type, Callable[[bytes | str], Any]] | None = None
+_REFUSED: tuple[type[BaseException], ...] = (ValueError,)
+
+
+def _strict_parser(model: type) -> Callable[[bytes | str], Any] | None:
+    """The strict decoder of ``model`` (from ``_fast.py``), built on first use; None without msgspec."""
+    global _strict, _REFUSED
+    if _strict is None:
+        try:
+            import msgspec
+
+            from . import _fast
+        except ImportError:
+            _strict = {}
+        else:
+            _REFUSED = (msgspec.ValidationError, msgspec.DecodeError, ValueError, TypeError, KeyError, AttributeError)
+            _strict = {}
+            for cls, (struct, build) in _fast.STRICT.items():
+                _strict[cls] = _compose(msgspec.json.Decoder(struct).decode, build)
+    return _strict.get(model)
+
+
+def _compose(decode: Callable[[bytes | str], Any], build: Callable[[Any], Any]) -> Callable[[bytes | str], Any]:
+    return lambda content: build(decode(content))
+
+
+_Model = TypeVar("_Model")
+
+
+def parse_model(content: bytes | str, model: type[_Model]) -> _Model:
+    """A JSON body as ``model``: exactly ``model.from_dict(json.loads(content))``, several times faster.
+
+    A body that matches the documented shape (every value of its documented type, no unknown key,
+    anywhere) is decoded by msgspec straight into Structs and turned into the models (``_fast.py``);
+    any other body, and any body when msgspec is not installed, goes through ``decode_json`` and the
+    tolerant ``from_dict``.  Raises what ``from_dict`` raises on a body that is not an object of that
+    model, and ``ValueError`` on invalid JSON.  The garbage collector is paused meanwhile (``paused_gc``).
+    """
+    with paused_gc:
+        strict = _strict_parser(model)
+        if strict is not None:
+            try:
+                parsed: _Model = strict(content)
+                return parsed
+            except _REFUSED:
+                pass
+        data = decode_json(content)
+        if not isinstance(data, dict):
+            raise TypeError(f"a {model.__name__} is a JSON object, not {type(data).__name__}")
+        built: _Model = getattr(model, "from_dict")(data)
+        return built
+
+
+_VALUE_WIDTH = 60
 _VALUE_WIDTH = 60
 _REPR_WIDTH = 200
 

@@ -8,8 +8,7 @@ body is not the documented model raises ``InvalidResponse`` instead of returning
 
 from __future__ import annotations
 
-import functools
-import json
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -19,7 +18,7 @@ import httpx
 from ._http import Call
 from .errors import InvalidResponse
 
-__all__ = ["Model", "Request", "decode", "endpoint_request", "link_request"]
+__all__ = ["Model", "Request", "endpoint_request", "link_request"]
 
 T = TypeVar("T")
 
@@ -36,25 +35,11 @@ class Request(Generic[T]):
     parse: Callable[[httpx.Response], T]
 
 
-@functools.cache
-def _msgspec_decode() -> Callable[[bytes], Any]:
-    # Imported with the first body, not at `import amplemarket` (it costs about 30 ms).
-    import msgspec.json
-
-    return msgspec.json.Decoder().decode
-
-
-def decode(content: bytes) -> Any:
-    """JSON bytes to dicts and lists, as ``json.loads`` gives them, about twice as fast (msgspec).
-
-    What msgspec refuses (its ``DecodeError`` is a ``ValueError``) goes to ``json.loads``: a lone
-    surrogate escape, ``NaN``, a number beyond a float, a byte-order mark; so the result never
-    differs, and invalid JSON raises ``ValueError`` (``json.JSONDecodeError``) as before.
-    """
-    try:
-        return _msgspec_decode()(content)
-    except ValueError:
-        return json.loads(content)
+def _package_parser(model: type[T]) -> Callable[[bytes, type[T]], T]:
+    """The ``parse_model`` of the generated package ``model`` belongs to (how its endpoint functions read bodies)."""
+    package = model.__module__.split(".models", 1)[0]
+    parser: Callable[[bytes, type[T]], T] = importlib.import_module(f"{package}.types").parse_model
+    return parser
 
 
 def _invalid(response: httpx.Response, expected: type[Any]) -> InvalidResponse:
@@ -84,12 +69,8 @@ def link_request(href: str, expect: type[T]) -> Request[T]:
 
     def parse(response: httpx.Response) -> T:
         try:
-            data = decode(response.content)
-        except (ValueError, UnicodeDecodeError):
+            return _package_parser(expect)(response.content, expect)
+        except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
             raise _invalid(response, expect) from None
-        if not isinstance(data, dict):
-            raise _invalid(response, expect)
-        from_dict: Callable[[dict[str, Any]], T] = getattr(expect, "from_dict")  # noqa: B009
-        return from_dict(data)
 
     return Request(Call("GET", href), parse)

@@ -1,17 +1,24 @@
-"""The fast path gives what the tolerant path gives.
+"""The fast paths give what the plain paths give.
 
-The client decodes bodies with ``apicore.requests.decode`` (msgspec, falling back to ``json.loads``), and the
-generated ``from_dict`` parses straight-line with fast paths (a dict lookup for enum members, ``parse_uuid``
-for canonical UUIDs, slots set directly).  Here: the decoded builtins equal ``json.loads``'s (values and
-types) on every cassette body and on odd JSON; the models built from them equal (``to_dict``) those the
-generated endpoint's own ``_parse_response`` (``response.json()``) builds, on every documented response of
-the tolerance corpus and its variants; ``parse_uuid`` agrees with ``UUID`` on every form.
+Generated endpoints (and the client's link pages) read bodies with the package's ``types.parse_json``:
+``decode_json`` (msgspec, falling back to ``json.loads``) with the garbage collector paused, then the
+generated ``from_dict``, which reads every declared key with one ``itemgetter`` call, fills absent ones
+with UNSET, copies lists of plain items in one call and builds lists of models with a comprehension.
+Here: the decoded builtins equal ``json.loads``'s (values and types) on every cassette body and on odd JSON;
+on every documented response of the tolerance corpus and its variants (every field null, absent, odd;
+unknown keys; both at once), the endpoint's parser gives a model that round-trips to the very body and
+equals ``from_dict(json.loads(...))``; the collector's state always comes back; ``parse_uuid`` agrees with
+``UUID`` on every form.
 """
 
 from __future__ import annotations
 
 import copy
+import gc
 import json
+import subprocess
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -20,7 +27,8 @@ import httpx
 import pytest
 import yaml
 
-from apicore.requests import decode
+from amplemarket_api.types import decode_json as decode
+from amplemarket_api.types import paused_gc
 from tests._specdata import delete_at, set_at, synthesize
 from tests.generated.test_tolerance import CASES, MALFORMED_DATE, UNKNOWN, Case, _client, endpoint_modules, resolve
 
@@ -97,9 +105,10 @@ def _tolerant(case: Case, raw: bytes) -> Any:
 
 
 def _variants(case: Case) -> list[Any]:
+    """The corpus body, then every variant; a UUID in a non-canonical form comes last and back canonical."""
     document = case.document
     full, locations = synthesize(document, case.schema)
-    bodies = [full]
+    bodies, braced = [full], []
     if not isinstance(full, dict):
         return bodies
     bodies.append({})
@@ -126,19 +135,88 @@ def _variants(case: Case) -> list[Any]:
         if schema.get("format") == "uuid":
             odd = copy.deepcopy(full)
             set_at(odd, location.path, "{12345678-1234-5678-1234-567812345678}")
-            bodies.append(odd)
-    return bodies
+            braced.append(odd)
+    return bodies + braced
+
+
+def _odd_keys(body: Any) -> Any:
+    """``body`` with an unknown key added and a declared one removed at every object: the slowest path."""
+    if isinstance(body, list):
+        return [_odd_keys(item) for item in body]
+    if not isinstance(body, dict):
+        return body
+    odd = {key: _odd_keys(value) for key, value in body.items()}
+    if odd:
+        odd.pop(next(iter(odd)))
+    odd["zz_unexpected"] = [1, {"k": None}]
+    return odd
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_decode_and_from_dict_equal_the_endpoint_parser_on_the_tolerance_corpus(case: Case) -> None:
-    for body in _variants(case):
+def test_the_endpoint_parser_round_trips_the_tolerance_corpus(case: Case) -> None:
+    variants = _variants(case)
+    variants.append(_odd_keys(variants[0]))
+    for body in variants:
         raw = json.dumps(body).encode()
-        tolerant = _tolerant(case, raw)
-        assert tolerant is not None, case.id
-        fast = type(tolerant).from_dict(decode(raw))
-        assert fast.to_dict() == tolerant.to_dict(), case.id
-        assert repr(fast) == repr(tolerant)
+        parsed = _tolerant(case, raw)
+        assert parsed is not None, case.id
+        if "{12345678-" not in raw.decode():
+            assert parsed.to_dict() == body, case.id
+        reference = type(parsed).from_dict(json.loads(raw))
+        assert reference.to_dict() == parsed.to_dict()
+        assert repr(parsed) == repr(reference)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_state_comes_back_after_a_parse(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        case = next(c for c in CASES if c.package == "amplemarket_api")
+        raw = json.dumps(_variants(case)[0]).encode()
+        assert _tolerant(case, raw) is not None
+        assert gc.isenabled() is enabled
+        with pytest.raises(RuntimeError, match="inside"):
+            with paused_gc:
+                with paused_gc:
+                    assert not gc.isenabled()
+                assert not gc.isenabled()  # the outer pause still holds
+                raise RuntimeError("inside")
+        assert gc.isenabled() is enabled
+        assert _tolerant(case, b"not json") is None  # a body that fails to parse restores it too
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_concurrent_pauses_enable_the_collector_only_when_the_last_ends() -> None:
+    inside, release = threading.Barrier(3), threading.Event()
+
+    def hold() -> None:
+        with paused_gc:
+            inside.wait()
+            release.wait(5)
+
+    threads = [threading.Thread(target=hold) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    inside.wait()
+    assert not gc.isenabled()
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert gc.isenabled()
+
+
+def test_a_missing_required_field_still_fails_and_an_absent_optional_one_reads_none() -> None:
+    from amplemarket_api.models import CancelRequest, Location
+
+    with pytest.raises(KeyError, match="status"):
+        CancelRequest.from_dict({"other": 1})
+    assert CancelRequest.from_dict({"status": "canceled", "why": 1}).additional_properties == {"why": 1}
+    location = Location.from_dict({"city": "Lisbon", "zz": 1})  # absent and unknown keys at once
+    assert (location.city, location.country, location.additional_properties) == ("Lisbon", None, {"zz": 1})
+    assert location.to_dict() == {"city": "Lisbon", "zz": 1}
 
 
 @pytest.mark.parametrize("package", ["amplemarket_api", "apollo_api"])
@@ -170,3 +248,64 @@ def test_parse_uuid_agrees_with_uuid(package: str, text: str) -> None:
         return (type(value), value, value.is_safe, hash(value), str(value))
 
     assert outcome(parse_uuid) == outcome(UUID)
+
+
+def _strict_taken(case: Case, body: Any, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Whether the endpoint parser built ``body`` on the strict path (it never fell back to ``decode_json``)."""
+    types_module = __import__(f"{case.package}.types", fromlist=["decode_json"])
+    fallbacks: list[bytes] = []
+    real = types_module.decode_json
+
+    def counting(content: bytes | str) -> Any:
+        fallbacks.append(content if isinstance(content, bytes) else content.encode())
+        return real(content)
+
+    monkeypatch.setattr(types_module, "decode_json", counting)
+    assert _tolerant(case, json.dumps(body).encode()) is not None
+    monkeypatch.undo()
+    return not fallbacks
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_documented_bodies_take_the_strict_path_and_odd_ones_fall_back(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = __import__(f"{case.package}._fast", fromlist=["STRICT"])
+    module = endpoint_modules(case.package)[case.response.operation_id]
+    variants = _variants(case)
+    parsed = _tolerant(case, json.dumps(variants[0]).encode())
+    assert module is not None
+    if type(parsed) not in fast.STRICT:  # a date-time, or a union of kinds: always the tolerant parser
+        assert not _strict_taken(case, variants[0], monkeypatch)
+        return
+    assert _strict_taken(case, variants[0], monkeypatch), "a documented body fell back to the tolerant parser"
+    assert _strict_taken(case, {}, monkeypatch)  # every field absent is documented too
+    odd = {**variants[0], "zz_unexpected_top": {"nested": [1]}}
+    open_map = fast.STRICT[type(parsed)][0] == dict[str, Any]  # any key and value is documented there
+    assert _strict_taken(case, odd, monkeypatch) is open_map
+
+
+@pytest.mark.parametrize("package", ["amplemarket_api", "apollo_api"])
+def test_most_response_models_have_a_strict_decoder(package: str) -> None:
+    fast = __import__(f"{package}._fast", fromlist=["STRICT"])
+    responses = {type(_tolerant(case, json.dumps(_variants(case)[0]).encode())) for case in CASES if case.package == package}
+    strict = responses & set(fast.STRICT)
+    assert len(strict) >= 0.8 * len(responses), sorted(c.__name__ for c in responses - strict)
+
+
+@pytest.mark.parametrize("package", ["amplemarket_api", "apollo_api"])
+def test_without_msgspec_the_package_parses_on_the_tolerant_path(package: str) -> None:
+    script = (
+        "import sys, json\n"
+        "sys.modules['msgspec'] = None  # as if it were not installed\n"
+        f"from {package} import types, models\n"
+        "cls = models.Person\n"
+        "body = json.dumps({'zz_unexpected': [1, None]})\n"
+        "model = types.parse_model(body.encode(), cls)\n"
+        "assert model.additional_properties == {'zz_unexpected': [1, None]}, model\n"
+        "assert types.decode_json(b'[1, 2.5]') == [1, 2.5]\n"
+        "print('tolerant', type(model).__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("tolerant ")

@@ -183,6 +183,9 @@ def test_drift_on_the_unchanged_docs_reports_nothing_unexplained() -> None:
 # --------------------------------------------------------------------------- each kind of edit, exactly
 
 
+# A model's fields are also in the strict decoder (_fast.py), which changes with them.
+FAST = f"{PACKAGE}/_fast.py"
+
 PERSON_ROW = "| `headline`                     | string         | Headline of the Person                       |"
 
 
@@ -194,8 +197,9 @@ def test_a_field_added_to_a_guide_table(scenario: Scenario) -> None:
     added = "/components/schemas/response_person_object/properties/nickname"
     assert run.places(UPSTREAM) == {added}
     assert run.places(CURATED) == {added}
-    assert run.generated() == {f"{PACKAGE}/models/person.py"}
+    assert run.generated() == {f"{PACKAGE}/models/person.py", FAST}
     assert "nickname" in (run.root / PACKAGE / "models/person.py").read_text(encoding="utf-8")
+    assert '"nickname"' in (run.root / FAST).read_text(encoding="utf-8")
     log = run.changelog
     assert "added field amplemarket_api.models.person.Person.nickname" in log
     assert "add field nickname to response_person_object" in log
@@ -211,7 +215,7 @@ def test_a_field_removed_from_a_schema_of_the_embedded_openapi(scenario: Scenari
     # The fragment lists the field as required; its entry in the required list goes with it.
     assert run.places(UPSTREAM) == {gone, "/components/schemas/response_education_object/required"}
     assert gone in run.places(CURATED)
-    assert run.generated() == {f"{PACKAGE}/models/education.py"}
+    assert run.generated() == {f"{PACKAGE}/models/education.py", FAST}
     log = run.changelog
     assert "removed field amplemarket_api.models.education.Education.field_of_study" in log
     assert "remove field field_of_study from response_education_object" in log
@@ -224,7 +228,7 @@ def test_a_field_added_to_a_schema_of_the_embedded_openapi(scenario: Scenario) -
     added = "/components/schemas/response_education_object/properties/school_country"
     assert run.places(UPSTREAM) == {added}
     assert run.places(CURATED) == {added}
-    assert run.generated() == {f"{PACKAGE}/models/education.py"}
+    assert run.generated() == {f"{PACKAGE}/models/education.py", FAST}
     assert "added field amplemarket_api.models.education.Education.school_country" in run.changelog
 
 
@@ -243,7 +247,7 @@ def test_a_request_property_added(scenario: Scenario) -> None:
     assert run.done.returncode == 0, run.done.stderr
     assert run.places(UPSTREAM) == {f"{BODY}/reveal_birthday"}
     assert run.places(CURATED) == {f"{BODY}/reveal_birthday"}
-    assert run.generated() == {f"{PACKAGE}/models/start_batch_of_person_enrichments_request.py"}
+    assert run.generated() == {f"{PACKAGE}/models/start_batch_of_person_enrichments_request.py", FAST}
     log = run.changelog
     assert "reveal_birthday" in log
     assert "add request-body property reveal_birthday to POST /people/enrichment-requests" in log
@@ -356,7 +360,7 @@ def test_a_field_removed_from_a_guide_table(scenario: Scenario) -> None:
     gone = "/components/schemas/response_email_validation_object/properties/_errors"
     assert run.places(UPSTREAM) == {gone}
     assert run.places(CURATED) == {gone}
-    assert run.generated() == {f"{PACKAGE}/models/email_validation.py"}
+    assert run.generated() == {f"{PACKAGE}/models/email_validation.py", FAST}
     log = run.changelog
     assert "removed field amplemarket_api.models.email_validation.EmailValidation.errors" in log
     assert "remove field _errors from response_email_validation_object" in log

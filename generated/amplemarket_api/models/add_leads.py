@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,43 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="AddLeads")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "total",
+    "total_added_to_sequence",
+    "duplicate_emails",
+    "duplicate_linkedin_urls",
+    "in_exclusion_list_and_skipped",
+    "recently_contacted_and_skipped",
+    "already_in_sequence_and_skipped",
+    "in_other_draft_sequences_and_skipped",
+    "in_other_active_sequences_and_skipped",
+)
+_ABSENT: dict[str, Any] = {
+    "total": UNSET,
+    "total_added_to_sequence": UNSET,
+    "duplicate_emails": UNSET,
+    "duplicate_linkedin_urls": UNSET,
+    "in_exclusion_list_and_skipped": UNSET,
+    "recently_contacted_and_skipped": UNSET,
+    "already_in_sequence_and_skipped": UNSET,
+    "in_other_draft_sequences_and_skipped": UNSET,
+    "in_other_active_sequences_and_skipped": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "total",
+        "total_added_to_sequence",
+        "duplicate_emails",
+        "duplicate_linkedin_urls",
+        "in_exclusion_list_and_skipped",
+        "recently_contacted_and_skipped",
+        "already_in_sequence_and_skipped",
+        "in_other_draft_sequences_and_skipped",
+        "in_other_active_sequences_and_skipped",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -325,167 +363,209 @@ class AddLeads:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        total = d.pop("total", UNSET)
+        if len(src_dict) < 9:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_total,
+            _in_total_added_to_sequence,
+            _in_duplicate_emails,
+            _in_duplicate_linkedin_urls,
+            _in_in_exclusion_list_and_skipped,
+            _in_recently_contacted_and_skipped,
+            _in_already_in_sequence_and_skipped,
+            _in_in_other_draft_sequences_and_skipped,
+            _in_in_other_active_sequences_and_skipped,
+        ) = _found
+        total = _in_total
 
-        total_added_to_sequence = d.pop("total_added_to_sequence", UNSET)
+        total_added_to_sequence = _in_total_added_to_sequence
 
-        duplicate_emails = d.pop("duplicate_emails", UNSET)
+        duplicate_emails = _in_duplicate_emails
         if isinstance(duplicate_emails, list):
             try:
-                duplicate_emails_type_0 = []
-                _duplicate_emails_type_0 = duplicate_emails
-                for duplicate_emails_type_0_item_data in _duplicate_emails_type_0:
-                    duplicate_emails_type_0_item = duplicate_emails_type_0_item_data
-
-                    duplicate_emails_type_0.append(duplicate_emails_type_0_item)
+                duplicate_emails_type_0 = list(duplicate_emails)
 
                 duplicate_emails = duplicate_emails_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        duplicate_linkedin_urls = d.pop("duplicate_linkedin_urls", UNSET)
+        duplicate_linkedin_urls = _in_duplicate_linkedin_urls
         if isinstance(duplicate_linkedin_urls, list):
             try:
-                duplicate_linkedin_urls_type_0 = []
-                _duplicate_linkedin_urls_type_0 = duplicate_linkedin_urls
-                for duplicate_linkedin_urls_type_0_item_data in _duplicate_linkedin_urls_type_0:
-                    duplicate_linkedin_urls_type_0_item = duplicate_linkedin_urls_type_0_item_data
-
-                    duplicate_linkedin_urls_type_0.append(duplicate_linkedin_urls_type_0_item)
+                duplicate_linkedin_urls_type_0 = list(duplicate_linkedin_urls)
 
                 duplicate_linkedin_urls = duplicate_linkedin_urls_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        in_exclusion_list_and_skipped = d.pop("in_exclusion_list_and_skipped", UNSET)
+        in_exclusion_list_and_skipped = _in_in_exclusion_list_and_skipped
         if isinstance(in_exclusion_list_and_skipped, list):
             try:
-                in_exclusion_list_and_skipped_type_0 = []
-                _in_exclusion_list_and_skipped_type_0 = in_exclusion_list_and_skipped
-                for in_exclusion_list_and_skipped_type_0_item_data in _in_exclusion_list_and_skipped_type_0:
-                    in_exclusion_list_and_skipped_type_0_item = in_exclusion_list_and_skipped_type_0_item_data
-                    if isinstance(in_exclusion_list_and_skipped_type_0_item, dict):
-                        try:
-                            in_exclusion_list_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
-                                in_exclusion_list_and_skipped_type_0_item
-                            )
+                try:
+                    in_exclusion_list_and_skipped_type_0 = [
+                        SkippedLead.from_dict(in_exclusion_list_and_skipped_type_0_item_data)
+                        if isinstance(in_exclusion_list_and_skipped_type_0_item_data, dict)
+                        else in_exclusion_list_and_skipped_type_0_item_data
+                        for in_exclusion_list_and_skipped_type_0_item_data in in_exclusion_list_and_skipped
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    in_exclusion_list_and_skipped_type_0 = []
+                    for in_exclusion_list_and_skipped_type_0_item_data in in_exclusion_list_and_skipped:
+                        in_exclusion_list_and_skipped_type_0_item = in_exclusion_list_and_skipped_type_0_item_data
+                        if isinstance(in_exclusion_list_and_skipped_type_0_item, dict):
+                            try:
+                                in_exclusion_list_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                    in_exclusion_list_and_skipped_type_0_item
+                                )
 
-                            in_exclusion_list_and_skipped_type_0_item = in_exclusion_list_and_skipped_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                in_exclusion_list_and_skipped_type_0_item = (
+                                    in_exclusion_list_and_skipped_type_0_item_type_0
+                                )
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    in_exclusion_list_and_skipped_type_0.append(in_exclusion_list_and_skipped_type_0_item)
+                        in_exclusion_list_and_skipped_type_0.append(in_exclusion_list_and_skipped_type_0_item)
 
                 in_exclusion_list_and_skipped = in_exclusion_list_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        recently_contacted_and_skipped = d.pop("recently_contacted_and_skipped", UNSET)
+        recently_contacted_and_skipped = _in_recently_contacted_and_skipped
         if isinstance(recently_contacted_and_skipped, list):
             try:
-                recently_contacted_and_skipped_type_0 = []
-                _recently_contacted_and_skipped_type_0 = recently_contacted_and_skipped
-                for recently_contacted_and_skipped_type_0_item_data in _recently_contacted_and_skipped_type_0:
-                    recently_contacted_and_skipped_type_0_item = recently_contacted_and_skipped_type_0_item_data
-                    if isinstance(recently_contacted_and_skipped_type_0_item, dict):
-                        try:
-                            recently_contacted_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
-                                recently_contacted_and_skipped_type_0_item
-                            )
+                try:
+                    recently_contacted_and_skipped_type_0 = [
+                        SkippedLead.from_dict(recently_contacted_and_skipped_type_0_item_data)
+                        if isinstance(recently_contacted_and_skipped_type_0_item_data, dict)
+                        else recently_contacted_and_skipped_type_0_item_data
+                        for recently_contacted_and_skipped_type_0_item_data in recently_contacted_and_skipped
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    recently_contacted_and_skipped_type_0 = []
+                    for recently_contacted_and_skipped_type_0_item_data in recently_contacted_and_skipped:
+                        recently_contacted_and_skipped_type_0_item = recently_contacted_and_skipped_type_0_item_data
+                        if isinstance(recently_contacted_and_skipped_type_0_item, dict):
+                            try:
+                                recently_contacted_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                    recently_contacted_and_skipped_type_0_item
+                                )
 
-                            recently_contacted_and_skipped_type_0_item = (
-                                recently_contacted_and_skipped_type_0_item_type_0
-                            )
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                recently_contacted_and_skipped_type_0_item = (
+                                    recently_contacted_and_skipped_type_0_item_type_0
+                                )
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    recently_contacted_and_skipped_type_0.append(recently_contacted_and_skipped_type_0_item)
+                        recently_contacted_and_skipped_type_0.append(recently_contacted_and_skipped_type_0_item)
 
                 recently_contacted_and_skipped = recently_contacted_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        already_in_sequence_and_skipped = d.pop("already_in_sequence_and_skipped", UNSET)
+        already_in_sequence_and_skipped = _in_already_in_sequence_and_skipped
         if isinstance(already_in_sequence_and_skipped, list):
             try:
-                already_in_sequence_and_skipped_type_0 = []
-                _already_in_sequence_and_skipped_type_0 = already_in_sequence_and_skipped
-                for already_in_sequence_and_skipped_type_0_item_data in _already_in_sequence_and_skipped_type_0:
-                    already_in_sequence_and_skipped_type_0_item = already_in_sequence_and_skipped_type_0_item_data
-                    if isinstance(already_in_sequence_and_skipped_type_0_item, dict):
-                        try:
-                            already_in_sequence_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
-                                already_in_sequence_and_skipped_type_0_item
-                            )
+                try:
+                    already_in_sequence_and_skipped_type_0 = [
+                        SkippedLead.from_dict(already_in_sequence_and_skipped_type_0_item_data)
+                        if isinstance(already_in_sequence_and_skipped_type_0_item_data, dict)
+                        else already_in_sequence_and_skipped_type_0_item_data
+                        for already_in_sequence_and_skipped_type_0_item_data in already_in_sequence_and_skipped
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    already_in_sequence_and_skipped_type_0 = []
+                    for already_in_sequence_and_skipped_type_0_item_data in already_in_sequence_and_skipped:
+                        already_in_sequence_and_skipped_type_0_item = already_in_sequence_and_skipped_type_0_item_data
+                        if isinstance(already_in_sequence_and_skipped_type_0_item, dict):
+                            try:
+                                already_in_sequence_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                    already_in_sequence_and_skipped_type_0_item
+                                )
 
-                            already_in_sequence_and_skipped_type_0_item = (
-                                already_in_sequence_and_skipped_type_0_item_type_0
-                            )
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                already_in_sequence_and_skipped_type_0_item = (
+                                    already_in_sequence_and_skipped_type_0_item_type_0
+                                )
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    already_in_sequence_and_skipped_type_0.append(already_in_sequence_and_skipped_type_0_item)
+                        already_in_sequence_and_skipped_type_0.append(already_in_sequence_and_skipped_type_0_item)
 
                 already_in_sequence_and_skipped = already_in_sequence_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        in_other_draft_sequences_and_skipped = d.pop("in_other_draft_sequences_and_skipped", UNSET)
+        in_other_draft_sequences_and_skipped = _in_in_other_draft_sequences_and_skipped
         if isinstance(in_other_draft_sequences_and_skipped, list):
             try:
-                in_other_draft_sequences_and_skipped_type_0 = []
-                _in_other_draft_sequences_and_skipped_type_0 = in_other_draft_sequences_and_skipped
-                for (
-                    in_other_draft_sequences_and_skipped_type_0_item_data
-                ) in _in_other_draft_sequences_and_skipped_type_0:
-                    in_other_draft_sequences_and_skipped_type_0_item = (
-                        in_other_draft_sequences_and_skipped_type_0_item_data
-                    )
-                    if isinstance(in_other_draft_sequences_and_skipped_type_0_item, dict):
-                        try:
-                            in_other_draft_sequences_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
-                                in_other_draft_sequences_and_skipped_type_0_item
-                            )
+                try:
+                    in_other_draft_sequences_and_skipped_type_0 = [
+                        SkippedLead.from_dict(in_other_draft_sequences_and_skipped_type_0_item_data)
+                        if isinstance(in_other_draft_sequences_and_skipped_type_0_item_data, dict)
+                        else in_other_draft_sequences_and_skipped_type_0_item_data
+                        for in_other_draft_sequences_and_skipped_type_0_item_data in in_other_draft_sequences_and_skipped
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    in_other_draft_sequences_and_skipped_type_0 = []
+                    for in_other_draft_sequences_and_skipped_type_0_item_data in in_other_draft_sequences_and_skipped:
+                        in_other_draft_sequences_and_skipped_type_0_item = (
+                            in_other_draft_sequences_and_skipped_type_0_item_data
+                        )
+                        if isinstance(in_other_draft_sequences_and_skipped_type_0_item, dict):
+                            try:
+                                in_other_draft_sequences_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                    in_other_draft_sequences_and_skipped_type_0_item
+                                )
 
-                            in_other_draft_sequences_and_skipped_type_0_item = (
-                                in_other_draft_sequences_and_skipped_type_0_item_type_0
-                            )
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                in_other_draft_sequences_and_skipped_type_0_item = (
+                                    in_other_draft_sequences_and_skipped_type_0_item_type_0
+                                )
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    in_other_draft_sequences_and_skipped_type_0.append(in_other_draft_sequences_and_skipped_type_0_item)
+                        in_other_draft_sequences_and_skipped_type_0.append(
+                            in_other_draft_sequences_and_skipped_type_0_item
+                        )
 
                 in_other_draft_sequences_and_skipped = in_other_draft_sequences_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        in_other_active_sequences_and_skipped = d.pop("in_other_active_sequences_and_skipped", UNSET)
+        in_other_active_sequences_and_skipped = _in_in_other_active_sequences_and_skipped
         if isinstance(in_other_active_sequences_and_skipped, list):
             try:
-                in_other_active_sequences_and_skipped_type_0 = []
-                _in_other_active_sequences_and_skipped_type_0 = in_other_active_sequences_and_skipped
-                for (
-                    in_other_active_sequences_and_skipped_type_0_item_data
-                ) in _in_other_active_sequences_and_skipped_type_0:
-                    in_other_active_sequences_and_skipped_type_0_item = (
-                        in_other_active_sequences_and_skipped_type_0_item_data
-                    )
-                    if isinstance(in_other_active_sequences_and_skipped_type_0_item, dict):
-                        try:
-                            in_other_active_sequences_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
-                                in_other_active_sequences_and_skipped_type_0_item
-                            )
+                try:
+                    in_other_active_sequences_and_skipped_type_0 = [
+                        SkippedLead.from_dict(in_other_active_sequences_and_skipped_type_0_item_data)
+                        if isinstance(in_other_active_sequences_and_skipped_type_0_item_data, dict)
+                        else in_other_active_sequences_and_skipped_type_0_item_data
+                        for in_other_active_sequences_and_skipped_type_0_item_data in in_other_active_sequences_and_skipped
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    in_other_active_sequences_and_skipped_type_0 = []
+                    for in_other_active_sequences_and_skipped_type_0_item_data in in_other_active_sequences_and_skipped:
+                        in_other_active_sequences_and_skipped_type_0_item = (
+                            in_other_active_sequences_and_skipped_type_0_item_data
+                        )
+                        if isinstance(in_other_active_sequences_and_skipped_type_0_item, dict):
+                            try:
+                                in_other_active_sequences_and_skipped_type_0_item_type_0 = SkippedLead.from_dict(
+                                    in_other_active_sequences_and_skipped_type_0_item
+                                )
 
-                            in_other_active_sequences_and_skipped_type_0_item = (
-                                in_other_active_sequences_and_skipped_type_0_item_type_0
-                            )
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                in_other_active_sequences_and_skipped_type_0_item = (
+                                    in_other_active_sequences_and_skipped_type_0_item_type_0
+                                )
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    in_other_active_sequences_and_skipped_type_0.append(
-                        in_other_active_sequences_and_skipped_type_0_item
-                    )
+                        in_other_active_sequences_and_skipped_type_0.append(
+                            in_other_active_sequences_and_skipped_type_0_item
+                        )
 
                 in_other_active_sequences_and_skipped = in_other_active_sequences_and_skipped_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -502,6 +582,7 @@ class AddLeads:
         _instance._in_other_draft_sequences_and_skipped = in_other_draft_sequences_and_skipped
         _instance._in_other_active_sequences_and_skipped = in_other_active_sequences_and_skipped
 
+        d = {} if len(src_dict) == 9 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,15 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="AddLeadsRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "leads",
+    "settings",
+)
+_ABSENT: dict[str, Any] = {
+    "settings": UNSET,
+}
 
 
 @_attrs_define(repr=False)
@@ -62,15 +72,20 @@ class AddLeadsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        leads = []
-        _leads = d.pop("leads")
-        for leads_item_data in _leads:
-            leads_item = leads_item_data
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_leads,
+            _in_settings,
+        ) = _found
+        leads = list(_in_leads)
 
-            leads.append(leads_item)
-
-        _settings = d.pop("settings", UNSET)
+        _settings = _in_settings
         settings: AddLeadsRequestSettings | Unset
         if isinstance(_settings, Unset):
             settings = UNSET

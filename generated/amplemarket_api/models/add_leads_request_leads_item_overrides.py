@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,28 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="AddLeadsRequestLeadsItemOverrides")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "ignore_recently_contacted",
+    "ignore_exclusion_list",
+    "ignore_duplicate_leads_in_other_draft_sequences",
+    "ignore_duplicate_leads_in_other_active_sequences",
+)
+_ABSENT: dict[str, Any] = {
+    "ignore_recently_contacted": UNSET,
+    "ignore_exclusion_list": UNSET,
+    "ignore_duplicate_leads_in_other_draft_sequences": UNSET,
+    "ignore_duplicate_leads_in_other_active_sequences": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "ignore_recently_contacted",
+        "ignore_exclusion_list",
+        "ignore_duplicate_leads_in_other_draft_sequences",
+        "ignore_duplicate_leads_in_other_active_sequences",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -114,18 +137,26 @@ class AddLeadsRequestLeadsItemOverrides:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        ignore_recently_contacted = d.pop("ignore_recently_contacted", UNSET)
+        if len(src_dict) < 4:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_ignore_recently_contacted,
+            _in_ignore_exclusion_list,
+            _in_ignore_duplicate_leads_in_other_draft_sequences,
+            _in_ignore_duplicate_leads_in_other_active_sequences,
+        ) = _found
+        ignore_recently_contacted = _in_ignore_recently_contacted
 
-        ignore_exclusion_list = d.pop("ignore_exclusion_list", UNSET)
+        ignore_exclusion_list = _in_ignore_exclusion_list
 
-        ignore_duplicate_leads_in_other_draft_sequences = d.pop(
-            "ignore_duplicate_leads_in_other_draft_sequences", UNSET
-        )
+        ignore_duplicate_leads_in_other_draft_sequences = _in_ignore_duplicate_leads_in_other_draft_sequences
 
-        ignore_duplicate_leads_in_other_active_sequences = d.pop(
-            "ignore_duplicate_leads_in_other_active_sequences", UNSET
-        )
+        ignore_duplicate_leads_in_other_active_sequences = _in_ignore_duplicate_leads_in_other_active_sequences
 
         _instance = object.__new__(cls)
         _instance._ignore_recently_contacted = ignore_recently_contacted
@@ -133,6 +164,7 @@ class AddLeadsRequestLeadsItemOverrides:
         _instance._ignore_duplicate_leads_in_other_draft_sequences = ignore_duplicate_leads_in_other_draft_sequences
         _instance._ignore_duplicate_leads_in_other_active_sequences = ignore_duplicate_leads_in_other_active_sequences
 
+        d = {} if len(src_dict) == 4 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

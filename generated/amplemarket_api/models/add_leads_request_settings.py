@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -13,6 +14,22 @@ from ..models.add_leads_request_settings_leads_distribution import (
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="AddLeadsRequestSettings")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "leads_distribution",
+    "mailboxes",
+)
+_ABSENT: dict[str, Any] = {
+    "leads_distribution": UNSET,
+    "mailboxes": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "leads_distribution",
+        "mailboxes",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -78,20 +95,31 @@ class AddLeadsRequestSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _leads_distribution = d.pop("leads_distribution", UNSET)
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_leads_distribution,
+            _in_mailboxes,
+        ) = _found
+        _leads_distribution = _in_leads_distribution
         leads_distribution: AddLeadsRequestSettingsLeadsDistribution | Unset
         if isinstance(_leads_distribution, Unset):
             leads_distribution = UNSET
         else:
             leads_distribution = AddLeadsRequestSettingsLeadsDistribution(_leads_distribution)
 
-        mailboxes: list[Any] = d.pop("mailboxes", UNSET)
+        mailboxes: list[Any] = _in_mailboxes
 
         _instance = object.__new__(cls)
         _instance._leads_distribution = leads_distribution
         _instance._mailboxes = mailboxes
 
+        d = {} if len(src_dict) == 2 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -12,6 +13,70 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="Call")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "from",
+    "to",
+    "duration",
+    "answered",
+    "human",
+    "transcription",
+    "notes",
+    "recording_url",
+    "disposition_id",
+    "task_id",
+    "user_id",
+    "external",
+    "start_date",
+    "contact",
+    "disposition_name",
+    "user_email",
+    "transcript",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "from": UNSET,
+    "to": UNSET,
+    "duration": UNSET,
+    "answered": UNSET,
+    "human": UNSET,
+    "transcription": UNSET,
+    "notes": UNSET,
+    "recording_url": UNSET,
+    "disposition_id": UNSET,
+    "task_id": UNSET,
+    "user_id": UNSET,
+    "external": UNSET,
+    "start_date": UNSET,
+    "contact": UNSET,
+    "disposition_name": UNSET,
+    "user_email": UNSET,
+    "transcript": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "from",
+        "to",
+        "duration",
+        "answered",
+        "human",
+        "transcription",
+        "notes",
+        "recording_url",
+        "disposition_id",
+        "task_id",
+        "user_id",
+        "external",
+        "start_date",
+        "contact",
+        "disposition_name",
+        "user_email",
+        "transcript",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -450,8 +515,34 @@ class Call:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 18:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_from_,
+            _in_to,
+            _in_duration,
+            _in_answered,
+            _in_human,
+            _in_transcription,
+            _in_notes,
+            _in_recording_url,
+            _in_disposition_id,
+            _in_task_id,
+            _in_user_id,
+            _in_external,
+            _in_start_date,
+            _in_contact,
+            _in_disposition_name,
+            _in_user_email,
+            _in_transcript,
+        ) = _found
+        id = _in_id
         if isinstance(id, str):
             try:
                 id_type_0 = parse_uuid(id)
@@ -460,23 +551,23 @@ class Call:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        from_ = d.pop("from", UNSET)
+        from_ = _in_from_
 
-        to = d.pop("to", UNSET)
+        to = _in_to
 
-        duration = d.pop("duration", UNSET)
+        duration = _in_duration
 
-        answered = d.pop("answered", UNSET)
+        answered = _in_answered
 
-        human = d.pop("human", UNSET)
+        human = _in_human
 
-        transcription = d.pop("transcription", UNSET)
+        transcription = _in_transcription
 
-        notes = d.pop("notes", UNSET)
+        notes = _in_notes
 
-        recording_url = d.pop("recording_url", UNSET)
+        recording_url = _in_recording_url
 
-        disposition_id = d.pop("disposition_id", UNSET)
+        disposition_id = _in_disposition_id
         if isinstance(disposition_id, str):
             try:
                 disposition_id_type_0 = parse_uuid(disposition_id)
@@ -485,7 +576,7 @@ class Call:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        task_id = d.pop("task_id", UNSET)
+        task_id = _in_task_id
         if isinstance(task_id, str):
             try:
                 task_id_type_0 = parse_uuid(task_id)
@@ -494,7 +585,7 @@ class Call:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        user_id = d.pop("user_id", UNSET)
+        user_id = _in_user_id
         if isinstance(user_id, str):
             try:
                 user_id_type_0 = parse_uuid(user_id)
@@ -503,9 +594,9 @@ class Call:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        external = d.pop("external", UNSET)
+        external = _in_external
 
-        start_date = d.pop("start_date", UNSET)
+        start_date = _in_start_date
         if isinstance(start_date, str):
             try:
                 start_date_type_0 = datetime.datetime.fromisoformat(start_date)
@@ -514,7 +605,7 @@ class Call:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        contact = d.pop("contact", UNSET)
+        contact = _in_contact
         if isinstance(contact, dict):
             try:
                 contact_type_0 = CallContact.from_dict(contact)
@@ -523,11 +614,11 @@ class Call:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        disposition_name = d.pop("disposition_name", UNSET)
+        disposition_name = _in_disposition_name
 
-        user_email = d.pop("user_email", UNSET)
+        user_email = _in_user_email
 
-        transcript = d.pop("transcript", UNSET)
+        transcript = _in_transcript
         if isinstance(transcript, list):
             try:
                 transcript_type_0: list[Any] = transcript
@@ -556,6 +647,7 @@ class Call:
         _instance._user_email = user_email
         _instance._transcript = transcript
 
+        d = {} if len(src_dict) == 18 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -11,6 +12,25 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="CallContact")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "name",
+    "email",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "name": UNSET,
+    "email": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "name",
+        "email",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -99,8 +119,19 @@ class CallContact:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 3:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_name,
+            _in_email,
+        ) = _found
+        id = _in_id
         if isinstance(id, str):
             try:
                 id_type_0 = parse_uuid(id)
@@ -109,15 +140,16 @@ class CallContact:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
         _instance = object.__new__(cls)
         _instance._id = id
         _instance._name = name
         _instance._email = email
 
+        d = {} if len(src_dict) == 3 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

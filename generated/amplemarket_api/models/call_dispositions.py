@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,15 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="CallDispositions")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "dispositions",
+)
+_ABSENT: dict[str, Any] = {
+    "dispositions": UNSET,
+}
+_DECLARED = frozenset(("dispositions",))
 
 
 @_attrs_define(repr=False)
@@ -62,23 +72,37 @@ class CallDispositions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        dispositions = d.pop("dispositions", UNSET)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_dispositions = _found
+        dispositions = _in_dispositions
         if isinstance(dispositions, list):
             try:
-                dispositions_type_0 = []
-                _dispositions_type_0 = dispositions
-                for dispositions_type_0_item_data in _dispositions_type_0:
-                    dispositions_type_0_item = dispositions_type_0_item_data
-                    if isinstance(dispositions_type_0_item, dict):
-                        try:
-                            dispositions_type_0_item_type_0 = CallDisposition.from_dict(dispositions_type_0_item)
+                try:
+                    dispositions_type_0 = [
+                        CallDisposition.from_dict(dispositions_type_0_item_data)
+                        if isinstance(dispositions_type_0_item_data, dict)
+                        else dispositions_type_0_item_data
+                        for dispositions_type_0_item_data in dispositions
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    dispositions_type_0 = []
+                    for dispositions_type_0_item_data in dispositions:
+                        dispositions_type_0_item = dispositions_type_0_item_data
+                        if isinstance(dispositions_type_0_item, dict):
+                            try:
+                                dispositions_type_0_item_type_0 = CallDisposition.from_dict(dispositions_type_0_item)
 
-                            dispositions_type_0_item = dispositions_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                dispositions_type_0_item = dispositions_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    dispositions_type_0.append(dispositions_type_0_item)
+                        dispositions_type_0.append(dispositions_type_0_item)
 
                 dispositions = dispositions_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -87,6 +111,7 @@ class CallDispositions:
         _instance = object.__new__(cls)
         _instance._dispositions = dispositions
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,13 @@ from ..models.cancel_request_status import CancelRequestStatus
 from ..types import short_repr
 
 T = TypeVar("T", bound="CancelRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "status",
+)
+_ABSENT: dict[str, Any] = {}
+_DECLARED = frozenset(("status",))
 
 
 @_attrs_define(repr=False)
@@ -39,12 +47,20 @@ class CancelRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = CancelRequestStatus(d.pop("status"))
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_status = _found
+        status = CancelRequestStatus(_in_status)
 
         _instance = object.__new__(cls)
         _instance.status = status
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

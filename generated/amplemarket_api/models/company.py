@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -16,6 +17,106 @@ from ..models.company_type import CompanyType
 from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="Company")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "object",
+    "linkedin_url",
+    "name",
+    "overview",
+    "website",
+    "keywords",
+    "followers",
+    "estimated_number_of_employees",
+    "size",
+    "location",
+    "location_details",
+    "locations",
+    "logo_url",
+    "founded_year",
+    "traffic_rank",
+    "sic_codes",
+    "naics_codes",
+    "type",
+    "total_funding",
+    "latest_funding_stage",
+    "latest_funding_date",
+    "is_b2b",
+    "is_b2c",
+    "technologies",
+    "department_headcount",
+    "job_function_headcount",
+    "estimated_revenue",
+    "revenue",
+    "industry",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "object": UNSET,
+    "linkedin_url": UNSET,
+    "name": UNSET,
+    "overview": UNSET,
+    "website": UNSET,
+    "keywords": UNSET,
+    "followers": UNSET,
+    "estimated_number_of_employees": UNSET,
+    "size": UNSET,
+    "location": UNSET,
+    "location_details": UNSET,
+    "locations": UNSET,
+    "logo_url": UNSET,
+    "founded_year": UNSET,
+    "traffic_rank": UNSET,
+    "sic_codes": UNSET,
+    "naics_codes": UNSET,
+    "type": UNSET,
+    "total_funding": UNSET,
+    "latest_funding_stage": UNSET,
+    "latest_funding_date": UNSET,
+    "is_b2b": UNSET,
+    "is_b2c": UNSET,
+    "technologies": UNSET,
+    "department_headcount": UNSET,
+    "job_function_headcount": UNSET,
+    "estimated_revenue": UNSET,
+    "revenue": UNSET,
+    "industry": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "object",
+        "linkedin_url",
+        "name",
+        "overview",
+        "website",
+        "keywords",
+        "followers",
+        "estimated_number_of_employees",
+        "size",
+        "location",
+        "location_details",
+        "locations",
+        "logo_url",
+        "founded_year",
+        "traffic_rank",
+        "sic_codes",
+        "naics_codes",
+        "type",
+        "total_funding",
+        "latest_funding_stage",
+        "latest_funding_date",
+        "is_b2b",
+        "is_b2c",
+        "technologies",
+        "department_headcount",
+        "job_function_headcount",
+        "estimated_revenue",
+        "revenue",
+        "industry",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -761,8 +862,46 @@ class Company:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 30:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_object_,
+            _in_linkedin_url,
+            _in_name,
+            _in_overview,
+            _in_website,
+            _in_keywords,
+            _in_followers,
+            _in_estimated_number_of_employees,
+            _in_size,
+            _in_location,
+            _in_location_details,
+            _in_locations,
+            _in_logo_url,
+            _in_founded_year,
+            _in_traffic_rank,
+            _in_sic_codes,
+            _in_naics_codes,
+            _in_type_,
+            _in_total_funding,
+            _in_latest_funding_stage,
+            _in_latest_funding_date,
+            _in_is_b2b,
+            _in_is_b2c,
+            _in_technologies,
+            _in_department_headcount,
+            _in_job_function_headcount,
+            _in_estimated_revenue,
+            _in_revenue,
+            _in_industry,
+        ) = _found
+        id = _in_id
         if isinstance(id, str):
             try:
                 id_type_0 = parse_uuid(id)
@@ -771,7 +910,7 @@ class Company:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        object_ = d.pop("object", UNSET)
+        object_ = _in_object_
         if isinstance(object_, str):
             try:
                 object_type_0 = CompanyObject._value2member_map_.get(object_)
@@ -781,37 +920,32 @@ class Company:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        overview = d.pop("overview", UNSET)
+        overview = _in_overview
 
-        website = d.pop("website", UNSET)
+        website = _in_website
 
-        keywords = d.pop("keywords", UNSET)
+        keywords = _in_keywords
         if isinstance(keywords, list):
             try:
-                keywords_type_0 = []
-                _keywords_type_0 = keywords
-                for keywords_type_0_item_data in _keywords_type_0:
-                    keywords_type_0_item = keywords_type_0_item_data
-
-                    keywords_type_0.append(keywords_type_0_item)
+                keywords_type_0 = list(keywords)
 
                 keywords = keywords_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        followers = d.pop("followers", UNSET)
+        followers = _in_followers
 
-        estimated_number_of_employees = d.pop("estimated_number_of_employees", UNSET)
+        estimated_number_of_employees = _in_estimated_number_of_employees
 
-        size = d.pop("size", UNSET)
+        size = _in_size
 
-        location = d.pop("location", UNSET)
+        location = _in_location
 
-        location_details = d.pop("location_details", UNSET)
+        location_details = _in_location_details
         if isinstance(location_details, dict):
             try:
                 location_details_type_0 = LocationDetails.from_dict(location_details)
@@ -820,62 +954,59 @@ class Company:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        locations = d.pop("locations", UNSET)
+        locations = _in_locations
         if isinstance(locations, list):
             try:
-                locations_type_0 = []
-                _locations_type_0 = locations
-                for locations_type_0_item_data in _locations_type_0:
-                    locations_type_0_item = locations_type_0_item_data
-                    if isinstance(locations_type_0_item, dict):
-                        try:
-                            locations_type_0_item_type_0 = Location.from_dict(locations_type_0_item)
+                try:
+                    locations_type_0 = [
+                        Location.from_dict(locations_type_0_item_data)
+                        if isinstance(locations_type_0_item_data, dict)
+                        else locations_type_0_item_data
+                        for locations_type_0_item_data in locations
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    locations_type_0 = []
+                    for locations_type_0_item_data in locations:
+                        locations_type_0_item = locations_type_0_item_data
+                        if isinstance(locations_type_0_item, dict):
+                            try:
+                                locations_type_0_item_type_0 = Location.from_dict(locations_type_0_item)
 
-                            locations_type_0_item = locations_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                locations_type_0_item = locations_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    locations_type_0.append(locations_type_0_item)
+                        locations_type_0.append(locations_type_0_item)
 
                 locations = locations_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        logo_url = d.pop("logo_url", UNSET)
+        logo_url = _in_logo_url
 
-        founded_year = d.pop("founded_year", UNSET)
+        founded_year = _in_founded_year
 
-        traffic_rank = d.pop("traffic_rank", UNSET)
+        traffic_rank = _in_traffic_rank
 
-        sic_codes = d.pop("sic_codes", UNSET)
+        sic_codes = _in_sic_codes
         if isinstance(sic_codes, list):
             try:
-                sic_codes_type_0 = []
-                _sic_codes_type_0 = sic_codes
-                for sic_codes_type_0_item_data in _sic_codes_type_0:
-                    sic_codes_type_0_item = sic_codes_type_0_item_data
-
-                    sic_codes_type_0.append(sic_codes_type_0_item)
+                sic_codes_type_0 = list(sic_codes)
 
                 sic_codes = sic_codes_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        naics_codes = d.pop("naics_codes", UNSET)
+        naics_codes = _in_naics_codes
         if isinstance(naics_codes, list):
             try:
-                naics_codes_type_0 = []
-                _naics_codes_type_0 = naics_codes
-                for naics_codes_type_0_item_data in _naics_codes_type_0:
-                    naics_codes_type_0_item = naics_codes_type_0_item_data
-
-                    naics_codes_type_0.append(naics_codes_type_0_item)
+                naics_codes_type_0 = list(naics_codes)
 
                 naics_codes = naics_codes_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        type_ = d.pop("type", UNSET)
+        type_ = _in_type_
         if isinstance(type_, str):
             try:
                 type_type_0 = CompanyType._value2member_map_.get(type_)
@@ -885,9 +1016,9 @@ class Company:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        total_funding = d.pop("total_funding", UNSET)
+        total_funding = _in_total_funding
 
-        latest_funding_stage = d.pop("latest_funding_stage", UNSET)
+        latest_funding_stage = _in_latest_funding_stage
         if isinstance(latest_funding_stage, str):
             try:
                 latest_funding_stage_type_0 = CompanyLatestFundingStage._value2member_map_.get(latest_funding_stage)
@@ -897,7 +1028,7 @@ class Company:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        latest_funding_date = d.pop("latest_funding_date", UNSET)
+        latest_funding_date = _in_latest_funding_date
         if isinstance(latest_funding_date, str):
             try:
                 latest_funding_date_type_0 = datetime.date.fromisoformat(latest_funding_date)
@@ -906,25 +1037,20 @@ class Company:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        is_b2b = d.pop("is_b2b", UNSET)
+        is_b2b = _in_is_b2b
 
-        is_b2c = d.pop("is_b2c", UNSET)
+        is_b2c = _in_is_b2c
 
-        technologies = d.pop("technologies", UNSET)
+        technologies = _in_technologies
         if isinstance(technologies, list):
             try:
-                technologies_type_0 = []
-                _technologies_type_0 = technologies
-                for technologies_type_0_item_data in _technologies_type_0:
-                    technologies_type_0_item = technologies_type_0_item_data
-
-                    technologies_type_0.append(technologies_type_0_item)
+                technologies_type_0 = list(technologies)
 
                 technologies = technologies_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        department_headcount = d.pop("department_headcount", UNSET)
+        department_headcount = _in_department_headcount
         if isinstance(department_headcount, dict):
             try:
                 department_headcount_type_0 = DepartmentHeadcount.from_dict(department_headcount)
@@ -933,7 +1059,7 @@ class Company:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        job_function_headcount = d.pop("job_function_headcount", UNSET)
+        job_function_headcount = _in_job_function_headcount
         if isinstance(job_function_headcount, dict):
             try:
                 job_function_headcount_type_0 = JobFunctionHeadcount.from_dict(job_function_headcount)
@@ -942,7 +1068,7 @@ class Company:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        estimated_revenue = d.pop("estimated_revenue", UNSET)
+        estimated_revenue = _in_estimated_revenue
         if isinstance(estimated_revenue, str):
             try:
                 estimated_revenue_type_0 = CompanyEstimatedRevenue._value2member_map_.get(estimated_revenue)
@@ -952,9 +1078,9 @@ class Company:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        revenue = d.pop("revenue", UNSET)
+        revenue = _in_revenue
 
-        industry = d.pop("industry", UNSET)
+        industry = _in_industry
 
         _instance = object.__new__(cls)
         _instance._id = id
@@ -988,6 +1114,7 @@ class Company:
         _instance._revenue = revenue
         _instance._industry = industry
 
+        d = {} if len(src_dict) == 30 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,15 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="CompleteTaskRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "set_lead_to_completed",
+)
+_ABSENT: dict[str, Any] = {
+    "set_lead_to_completed": UNSET,
+}
+_DECLARED = frozenset(("set_lead_to_completed",))
 
 
 @_attrs_define(repr=False)
@@ -53,12 +63,20 @@ class CompleteTaskRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        set_lead_to_completed = d.pop("set_lead_to_completed", UNSET)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_set_lead_to_completed = _found
+        set_lead_to_completed = _in_set_lead_to_completed
 
         _instance = object.__new__(cls)
         _instance._set_lead_to_completed = set_lead_to_completed
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

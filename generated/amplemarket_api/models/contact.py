@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,61 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Contact")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "name",
+    "first_name",
+    "last_name",
+    "email",
+    "linkedin_url",
+    "title",
+    "location",
+    "time_zone",
+    "company_name",
+    "company_domain",
+    "owner",
+    "last_contacted_at",
+    "phone_numbers",
+    "recent_activity",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "name": UNSET,
+    "first_name": UNSET,
+    "last_name": UNSET,
+    "email": UNSET,
+    "linkedin_url": UNSET,
+    "title": UNSET,
+    "location": UNSET,
+    "time_zone": UNSET,
+    "company_name": UNSET,
+    "company_domain": UNSET,
+    "owner": UNSET,
+    "last_contacted_at": UNSET,
+    "phone_numbers": UNSET,
+    "recent_activity": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "name",
+        "first_name",
+        "last_name",
+        "email",
+        "linkedin_url",
+        "title",
+        "location",
+        "time_zone",
+        "company_name",
+        "company_domain",
+        "owner",
+        "last_contacted_at",
+        "phone_numbers",
+        "recent_activity",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -377,70 +433,111 @@ class Contact:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 15:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_name,
+            _in_first_name,
+            _in_last_name,
+            _in_email,
+            _in_linkedin_url,
+            _in_title,
+            _in_location,
+            _in_time_zone,
+            _in_company_name,
+            _in_company_domain,
+            _in_owner,
+            _in_last_contacted_at,
+            _in_phone_numbers,
+            _in_recent_activity,
+        ) = _found
+        id = _in_id
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        first_name = d.pop("first_name", UNSET)
+        first_name = _in_first_name
 
-        last_name = d.pop("last_name", UNSET)
+        last_name = _in_last_name
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        location = d.pop("location", UNSET)
+        location = _in_location
 
-        time_zone = d.pop("time_zone", UNSET)
+        time_zone = _in_time_zone
 
-        company_name = d.pop("company_name", UNSET)
+        company_name = _in_company_name
 
-        company_domain = d.pop("company_domain", UNSET)
+        company_domain = _in_company_domain
 
-        owner = d.pop("owner", UNSET)
+        owner = _in_owner
 
-        last_contacted_at = d.pop("last_contacted_at", UNSET)
+        last_contacted_at = _in_last_contacted_at
 
-        phone_numbers = d.pop("phone_numbers", UNSET)
+        phone_numbers = _in_phone_numbers
         if isinstance(phone_numbers, list):
             try:
-                phone_numbers_type_0 = []
-                _phone_numbers_type_0 = phone_numbers
-                for phone_numbers_type_0_item_data in _phone_numbers_type_0:
-                    phone_numbers_type_0_item = phone_numbers_type_0_item_data
-                    if isinstance(phone_numbers_type_0_item, dict):
-                        try:
-                            phone_numbers_type_0_item_type_0 = ContactPhoneNumber.from_dict(phone_numbers_type_0_item)
+                try:
+                    phone_numbers_type_0 = [
+                        ContactPhoneNumber.from_dict(phone_numbers_type_0_item_data)
+                        if isinstance(phone_numbers_type_0_item_data, dict)
+                        else phone_numbers_type_0_item_data
+                        for phone_numbers_type_0_item_data in phone_numbers
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    phone_numbers_type_0 = []
+                    for phone_numbers_type_0_item_data in phone_numbers:
+                        phone_numbers_type_0_item = phone_numbers_type_0_item_data
+                        if isinstance(phone_numbers_type_0_item, dict):
+                            try:
+                                phone_numbers_type_0_item_type_0 = ContactPhoneNumber.from_dict(
+                                    phone_numbers_type_0_item
+                                )
 
-                            phone_numbers_type_0_item = phone_numbers_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                phone_numbers_type_0_item = phone_numbers_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    phone_numbers_type_0.append(phone_numbers_type_0_item)
+                        phone_numbers_type_0.append(phone_numbers_type_0_item)
 
                 phone_numbers = phone_numbers_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        recent_activity = d.pop("recent_activity", UNSET)
+        recent_activity = _in_recent_activity
         if isinstance(recent_activity, list):
             try:
-                recent_activity_type_0 = []
-                _recent_activity_type_0 = recent_activity
-                for recent_activity_type_0_item_data in _recent_activity_type_0:
-                    recent_activity_type_0_item = recent_activity_type_0_item_data
-                    if isinstance(recent_activity_type_0_item, dict):
-                        try:
-                            recent_activity_type_0_item_type_0 = ContactActivity.from_dict(recent_activity_type_0_item)
+                try:
+                    recent_activity_type_0 = [
+                        ContactActivity.from_dict(recent_activity_type_0_item_data)
+                        if isinstance(recent_activity_type_0_item_data, dict)
+                        else recent_activity_type_0_item_data
+                        for recent_activity_type_0_item_data in recent_activity
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    recent_activity_type_0 = []
+                    for recent_activity_type_0_item_data in recent_activity:
+                        recent_activity_type_0_item = recent_activity_type_0_item_data
+                        if isinstance(recent_activity_type_0_item, dict):
+                            try:
+                                recent_activity_type_0_item_type_0 = ContactActivity.from_dict(
+                                    recent_activity_type_0_item
+                                )
 
-                            recent_activity_type_0_item = recent_activity_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                recent_activity_type_0_item = recent_activity_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    recent_activity_type_0.append(recent_activity_type_0_item)
+                        recent_activity_type_0.append(recent_activity_type_0_item)
 
                 recent_activity = recent_activity_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -463,6 +560,7 @@ class Contact:
         _instance._phone_numbers = phone_numbers
         _instance._recent_activity = recent_activity
 
+        d = {} if len(src_dict) == 15 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,37 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ContactActivity")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "event_at",
+    "event_type",
+    "sequence_id",
+    "sequence_name",
+    "sequence_type",
+    "description",
+    "notes",
+)
+_ABSENT: dict[str, Any] = {
+    "event_at": UNSET,
+    "event_type": UNSET,
+    "sequence_id": UNSET,
+    "sequence_name": UNSET,
+    "sequence_type": UNSET,
+    "description": UNSET,
+    "notes": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "event_at",
+        "event_type",
+        "sequence_id",
+        "sequence_name",
+        "sequence_type",
+        "description",
+        "notes",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -184,20 +216,35 @@ class ContactActivity:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        event_at = d.pop("event_at", UNSET)
+        if len(src_dict) < 7:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_event_at,
+            _in_event_type,
+            _in_sequence_id,
+            _in_sequence_name,
+            _in_sequence_type,
+            _in_description,
+            _in_notes,
+        ) = _found
+        event_at = _in_event_at
 
-        event_type = d.pop("event_type", UNSET)
+        event_type = _in_event_type
 
-        sequence_id = d.pop("sequence_id", UNSET)
+        sequence_id = _in_sequence_id
 
-        sequence_name = d.pop("sequence_name", UNSET)
+        sequence_name = _in_sequence_name
 
-        sequence_type = d.pop("sequence_type", UNSET)
+        sequence_type = _in_sequence_type
 
-        description = d.pop("description", UNSET)
+        description = _in_description
 
-        notes = d.pop("notes", UNSET)
+        notes = _in_notes
 
         _instance = object.__new__(cls)
         _instance._event_at = event_at
@@ -208,6 +255,7 @@ class ContactActivity:
         _instance._description = description
         _instance._notes = notes
 
+        d = {} if len(src_dict) == 7 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

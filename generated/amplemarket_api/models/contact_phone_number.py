@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,37 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ContactPhoneNumber")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "object",
+    "id",
+    "number",
+    "type",
+    "source",
+    "is_wrong_number",
+    "is_dnc_listed",
+)
+_ABSENT: dict[str, Any] = {
+    "object": UNSET,
+    "id": UNSET,
+    "number": UNSET,
+    "type": UNSET,
+    "source": UNSET,
+    "is_wrong_number": UNSET,
+    "is_dnc_listed": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "object",
+        "id",
+        "number",
+        "type",
+        "source",
+        "is_wrong_number",
+        "is_dnc_listed",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -184,20 +216,35 @@ class ContactPhoneNumber:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_ = d.pop("object", UNSET)
+        if len(src_dict) < 7:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_object_,
+            _in_id,
+            _in_number,
+            _in_type_,
+            _in_source,
+            _in_is_wrong_number,
+            _in_is_dnc_listed,
+        ) = _found
+        object_ = _in_object_
 
-        id = d.pop("id", UNSET)
+        id = _in_id
 
-        number = d.pop("number", UNSET)
+        number = _in_number
 
-        type_ = d.pop("type", UNSET)
+        type_ = _in_type_
 
-        source = d.pop("source", UNSET)
+        source = _in_source
 
-        is_wrong_number = d.pop("is_wrong_number", UNSET)
+        is_wrong_number = _in_is_wrong_number
 
-        is_dnc_listed = d.pop("is_dnc_listed", UNSET)
+        is_dnc_listed = _in_is_dnc_listed
 
         _instance = object.__new__(cls)
         _instance._object_ = object_
@@ -208,6 +255,7 @@ class ContactPhoneNumber:
         _instance._is_wrong_number = is_wrong_number
         _instance._is_dnc_listed = is_dnc_listed
 
+        d = {} if len(src_dict) == 7 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,15 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Contacts")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "contacts",
+)
+_ABSENT: dict[str, Any] = {
+    "contacts": UNSET,
+}
+_DECLARED = frozenset(("contacts",))
 
 
 @_attrs_define(repr=False)
@@ -62,23 +72,37 @@ class Contacts:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        contacts = d.pop("contacts", UNSET)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_contacts = _found
+        contacts = _in_contacts
         if isinstance(contacts, list):
             try:
-                contacts_type_0 = []
-                _contacts_type_0 = contacts
-                for contacts_type_0_item_data in _contacts_type_0:
-                    contacts_type_0_item = contacts_type_0_item_data
-                    if isinstance(contacts_type_0_item, dict):
-                        try:
-                            contacts_type_0_item_type_0 = Contact.from_dict(contacts_type_0_item)
+                try:
+                    contacts_type_0 = [
+                        Contact.from_dict(contacts_type_0_item_data)
+                        if isinstance(contacts_type_0_item_data, dict)
+                        else contacts_type_0_item_data
+                        for contacts_type_0_item_data in contacts
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    contacts_type_0 = []
+                    for contacts_type_0_item_data in contacts:
+                        contacts_type_0_item = contacts_type_0_item_data
+                        if isinstance(contacts_type_0_item, dict):
+                            try:
+                                contacts_type_0_item_type_0 = Contact.from_dict(contacts_type_0_item)
 
-                            contacts_type_0_item = contacts_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                contacts_type_0_item = contacts_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    contacts_type_0.append(contacts_type_0_item)
+                        contacts_type_0.append(contacts_type_0_item)
 
                 contacts = contacts_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -87,6 +111,7 @@ class Contacts:
         _instance = object.__new__(cls)
         _instance._contacts = contacts
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

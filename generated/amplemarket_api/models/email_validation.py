@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,34 @@ from ..models.email_validation_status import EmailValidationStatus
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="EmailValidation")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "object",
+    "status",
+    "results",
+    "_errors",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "object": UNSET,
+    "status": UNSET,
+    "results": UNSET,
+    "_errors": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "object",
+        "status",
+        "results",
+        "_errors",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -191,12 +220,26 @@ class EmailValidation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 6:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_object_,
+            _in_status,
+            _in_results,
+            _in_errors,
+            _in_links,
+        ) = _found
+        id = _in_id
 
-        object_ = d.pop("object", UNSET)
+        object_ = _in_object_
 
-        status = d.pop("status", UNSET)
+        status = _in_status
         if isinstance(status, str):
             try:
                 status_type_0 = EmailValidationStatus._value2member_map_.get(status)
@@ -206,49 +249,63 @@ class EmailValidation:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        results = d.pop("results", UNSET)
+        results = _in_results
         if isinstance(results, list):
             try:
-                results_type_0 = []
-                _results_type_0 = results
-                for results_type_0_item_data in _results_type_0:
-                    results_type_0_item = results_type_0_item_data
-                    if isinstance(results_type_0_item, dict):
-                        try:
-                            results_type_0_item_type_0 = EmailValidationResult.from_dict(results_type_0_item)
+                try:
+                    results_type_0 = [
+                        EmailValidationResult.from_dict(results_type_0_item_data)
+                        if isinstance(results_type_0_item_data, dict)
+                        else results_type_0_item_data
+                        for results_type_0_item_data in results
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    results_type_0 = []
+                    for results_type_0_item_data in results:
+                        results_type_0_item = results_type_0_item_data
+                        if isinstance(results_type_0_item, dict):
+                            try:
+                                results_type_0_item_type_0 = EmailValidationResult.from_dict(results_type_0_item)
 
-                            results_type_0_item = results_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                results_type_0_item = results_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    results_type_0.append(results_type_0_item)
+                        results_type_0.append(results_type_0_item)
 
                 results = results_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        errors = d.pop("_errors", UNSET)
+        errors = _in_errors
         if isinstance(errors, list):
             try:
-                errors_type_0 = []
-                _errors_type_0 = errors
-                for errors_type_0_item_data in _errors_type_0:
-                    errors_type_0_item = errors_type_0_item_data
-                    if isinstance(errors_type_0_item, dict):
-                        try:
-                            errors_type_0_item_type_0 = Error.from_dict(errors_type_0_item)
+                try:
+                    errors_type_0 = [
+                        Error.from_dict(errors_type_0_item_data)
+                        if isinstance(errors_type_0_item_data, dict)
+                        else errors_type_0_item_data
+                        for errors_type_0_item_data in errors
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    errors_type_0 = []
+                    for errors_type_0_item_data in errors:
+                        errors_type_0_item = errors_type_0_item_data
+                        if isinstance(errors_type_0_item, dict):
+                            try:
+                                errors_type_0_item_type_0 = Error.from_dict(errors_type_0_item)
 
-                            errors_type_0_item = errors_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                errors_type_0_item = errors_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    errors_type_0.append(errors_type_0_item)
+                        errors_type_0.append(errors_type_0_item)
 
                 errors = errors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -265,6 +322,7 @@ class EmailValidation:
         _instance._errors = errors
         _instance._links = links
 
+        d = {} if len(src_dict) == 6 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,28 @@ from ..models.email_validation_result_result import EmailValidationResultResult
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="EmailValidationResult")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "object",
+    "email",
+    "catch_all",
+    "result",
+)
+_ABSENT: dict[str, Any] = {
+    "object": UNSET,
+    "email": UNSET,
+    "catch_all": UNSET,
+    "result": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "object",
+        "email",
+        "catch_all",
+        "result",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -124,14 +147,26 @@ class EmailValidationResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_ = d.pop("object", UNSET)
+        if len(src_dict) < 4:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_object_,
+            _in_email,
+            _in_catch_all,
+            _in_result,
+        ) = _found
+        object_ = _in_object_
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        catch_all = d.pop("catch_all", UNSET)
+        catch_all = _in_catch_all
 
-        result = d.pop("result", UNSET)
+        result = _in_result
         if isinstance(result, str):
             try:
                 result_type_0 = EmailValidationResultResult._value2member_map_.get(result)
@@ -147,6 +182,7 @@ class EmailValidationResult:
         _instance._catch_all = catch_all
         _instance._result = result
 
+        d = {} if len(src_dict) == 4 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

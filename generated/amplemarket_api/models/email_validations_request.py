@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,13 @@ from attrs import field as _attrs_field
 from ..types import short_repr
 
 T = TypeVar("T", bound="EmailValidationsRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "emails",
+)
+_ABSENT: dict[str, Any] = {}
+_DECLARED = frozenset(("emails",))
 
 
 @_attrs_define(repr=False)
@@ -41,9 +49,16 @@ class EmailValidationsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_emails = _found
         emails = []
-        _emails = d.pop("emails")
+        _emails = _in_emails
         for emails_item_data in _emails:
             emails_item = EmailValidationsRequestEmailsItem.from_dict(emails_item_data)
 
@@ -52,6 +67,7 @@ class EmailValidationsRequest:
         _instance = object.__new__(cls)
         _instance.emails = emails
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

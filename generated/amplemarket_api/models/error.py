@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,34 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Error")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "code",
+    "title",
+    "detail",
+    "source",
+    "id",
+    "status",
+)
+_ABSENT: dict[str, Any] = {
+    "code": UNSET,
+    "title": UNSET,
+    "detail": UNSET,
+    "source": UNSET,
+    "id": UNSET,
+    "status": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "code",
+        "title",
+        "detail",
+        "source",
+        "id",
+        "status",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -167,14 +196,28 @@ class Error:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        if len(src_dict) < 6:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_code,
+            _in_title,
+            _in_detail,
+            _in_source,
+            _in_id,
+            _in_status,
+        ) = _found
+        code = _in_code
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        detail = d.pop("detail", UNSET)
+        detail = _in_detail
 
-        source = d.pop("source", UNSET)
+        source = _in_source
         if isinstance(source, dict):
             try:
                 source_type_0 = ErrorSource.from_dict(source)
@@ -183,9 +226,9 @@ class Error:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        id = d.pop("id", UNSET)
+        id = _in_id
 
-        status = d.pop("status", UNSET)
+        status = _in_status
 
         _instance = object.__new__(cls)
         _instance._code = code
@@ -195,6 +238,7 @@ class Error:
         _instance._id = id
         _instance._status = status
 
+        d = {} if len(src_dict) == 6 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,25 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ErrorSource")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "pointer",
+    "parameter",
+    "header",
+)
+_ABSENT: dict[str, Any] = {
+    "pointer": UNSET,
+    "parameter": UNSET,
+    "header": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "pointer",
+        "parameter",
+        "header",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -96,18 +116,30 @@ class ErrorSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        pointer = d.pop("pointer", UNSET)
+        if len(src_dict) < 3:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_pointer,
+            _in_parameter,
+            _in_header,
+        ) = _found
+        pointer = _in_pointer
 
-        parameter = d.pop("parameter", UNSET)
+        parameter = _in_parameter
 
-        header = d.pop("header", UNSET)
+        header = _in_header
 
         _instance = object.__new__(cls)
         _instance._pointer = pointer
         _instance._parameter = parameter
         _instance._header = header
 
+        d = {} if len(src_dict) == 3 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,25 @@ from ..models.errors_object import ErrorsObject
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Errors")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "object",
+    "_errors",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "object": UNSET,
+    "_errors": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "object",
+        "_errors",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -111,8 +131,19 @@ class Errors:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_ = d.pop("object", UNSET)
+        if len(src_dict) < 3:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_object_,
+            _in_errors,
+            _in_links,
+        ) = _found
+        object_ = _in_object_
         if isinstance(object_, str):
             try:
                 object_type_0 = ErrorsObject._value2member_map_.get(object_)
@@ -122,28 +153,35 @@ class Errors:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        errors = d.pop("_errors", UNSET)
+        errors = _in_errors
         if isinstance(errors, list):
             try:
-                errors_type_0 = []
-                _errors_type_0 = errors
-                for errors_type_0_item_data in _errors_type_0:
-                    errors_type_0_item = errors_type_0_item_data
-                    if isinstance(errors_type_0_item, dict):
-                        try:
-                            errors_type_0_item_type_0 = Error.from_dict(errors_type_0_item)
+                try:
+                    errors_type_0 = [
+                        Error.from_dict(errors_type_0_item_data)
+                        if isinstance(errors_type_0_item_data, dict)
+                        else errors_type_0_item_data
+                        for errors_type_0_item_data in errors
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    errors_type_0 = []
+                    for errors_type_0_item_data in errors:
+                        errors_type_0_item = errors_type_0_item_data
+                        if isinstance(errors_type_0_item, dict):
+                            try:
+                                errors_type_0_item_type_0 = Error.from_dict(errors_type_0_item)
 
-                            errors_type_0_item = errors_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                errors_type_0_item = errors_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    errors_type_0.append(errors_type_0_item)
+                        errors_type_0.append(errors_type_0_item)
 
                 errors = errors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -157,6 +195,7 @@ class Errors:
         _instance._errors = errors
         _instance._links = links
 
+        d = {} if len(src_dict) == 3 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

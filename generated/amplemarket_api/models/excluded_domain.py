@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,34 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ExcludedDomain")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "domain",
+    "source",
+    "date_added",
+    "excluded_reason",
+    "excluded_reasons",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "domain": UNSET,
+    "source": UNSET,
+    "date_added": UNSET,
+    "excluded_reason": UNSET,
+    "excluded_reasons": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "domain",
+        "source",
+        "date_added",
+        "excluded_reason",
+        "excluded_reasons",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -179,12 +208,26 @@ class ExcludedDomain:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain", UNSET)
+        if len(src_dict) < 6:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_domain,
+            _in_source,
+            _in_date_added,
+            _in_excluded_reason,
+            _in_excluded_reasons,
+            _in_links,
+        ) = _found
+        domain = _in_domain
 
-        source = d.pop("source", UNSET)
+        source = _in_source
 
-        date_added = d.pop("date_added", UNSET)
+        date_added = _in_date_added
         if isinstance(date_added, str):
             try:
                 date_added_type_0 = datetime.datetime.fromisoformat(date_added)
@@ -193,23 +236,18 @@ class ExcludedDomain:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        excluded_reason = d.pop("excluded_reason", UNSET)
+        excluded_reason = _in_excluded_reason
 
-        excluded_reasons = d.pop("excluded_reasons", UNSET)
+        excluded_reasons = _in_excluded_reasons
         if isinstance(excluded_reasons, list):
             try:
-                excluded_reasons_type_0 = []
-                _excluded_reasons_type_0 = excluded_reasons
-                for excluded_reasons_type_0_item_data in _excluded_reasons_type_0:
-                    excluded_reasons_type_0_item = excluded_reasons_type_0_item_data
-
-                    excluded_reasons_type_0.append(excluded_reasons_type_0_item)
+                excluded_reasons_type_0 = list(excluded_reasons)
 
                 excluded_reasons = excluded_reasons_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -226,6 +264,7 @@ class ExcludedDomain:
         _instance._excluded_reasons = excluded_reasons
         _instance._links = links
 
+        d = {} if len(src_dict) == 6 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

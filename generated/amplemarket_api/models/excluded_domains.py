@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,22 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ExcludedDomains")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "excluded_domains",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "excluded_domains": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "excluded_domains",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -88,29 +105,48 @@ class ExcludedDomains:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        excluded_domains = d.pop("excluded_domains", UNSET)
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_excluded_domains,
+            _in_links,
+        ) = _found
+        excluded_domains = _in_excluded_domains
         if isinstance(excluded_domains, list):
             try:
-                excluded_domains_type_0 = []
-                _excluded_domains_type_0 = excluded_domains
-                for excluded_domains_type_0_item_data in _excluded_domains_type_0:
-                    excluded_domains_type_0_item = excluded_domains_type_0_item_data
-                    if isinstance(excluded_domains_type_0_item, dict):
-                        try:
-                            excluded_domains_type_0_item_type_0 = ExcludedDomain.from_dict(excluded_domains_type_0_item)
+                try:
+                    excluded_domains_type_0 = [
+                        ExcludedDomain.from_dict(excluded_domains_type_0_item_data)
+                        if isinstance(excluded_domains_type_0_item_data, dict)
+                        else excluded_domains_type_0_item_data
+                        for excluded_domains_type_0_item_data in excluded_domains
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    excluded_domains_type_0 = []
+                    for excluded_domains_type_0_item_data in excluded_domains:
+                        excluded_domains_type_0_item = excluded_domains_type_0_item_data
+                        if isinstance(excluded_domains_type_0_item, dict):
+                            try:
+                                excluded_domains_type_0_item_type_0 = ExcludedDomain.from_dict(
+                                    excluded_domains_type_0_item
+                                )
 
-                            excluded_domains_type_0_item = excluded_domains_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                excluded_domains_type_0_item = excluded_domains_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    excluded_domains_type_0.append(excluded_domains_type_0_item)
+                        excluded_domains_type_0.append(excluded_domains_type_0_item)
 
                 excluded_domains = excluded_domains_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -123,6 +159,7 @@ class ExcludedDomains:
         _instance._excluded_domains = excluded_domains
         _instance._links = links
 
+        d = {} if len(src_dict) == 2 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

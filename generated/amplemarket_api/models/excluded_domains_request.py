@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,13 @@ from attrs import field as _attrs_field
 from ..types import short_repr
 
 T = TypeVar("T", bound="ExcludedDomainsRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "excluded_domains",
+)
+_ABSENT: dict[str, Any] = {}
+_DECLARED = frozenset(("excluded_domains",))
 
 
 @_attrs_define(repr=False)
@@ -40,9 +48,16 @@ class ExcludedDomainsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_excluded_domains = _found
         excluded_domains = []
-        _excluded_domains = d.pop("excluded_domains")
+        _excluded_domains = _in_excluded_domains
         for excluded_domains_item_data in _excluded_domains:
             excluded_domains_item = ExcludedDomainsRequestExcludedDomainsItem.from_dict(excluded_domains_item_data)
 
@@ -51,6 +66,7 @@ class ExcludedDomainsRequest:
         _instance = object.__new__(cls)
         _instance.excluded_domains = excluded_domains
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,22 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ExcludedEmails")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "excluded_emails",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "excluded_emails": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "excluded_emails",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -86,29 +103,48 @@ class ExcludedEmails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        excluded_emails = d.pop("excluded_emails", UNSET)
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_excluded_emails,
+            _in_links,
+        ) = _found
+        excluded_emails = _in_excluded_emails
         if isinstance(excluded_emails, list):
             try:
-                excluded_emails_type_0 = []
-                _excluded_emails_type_0 = excluded_emails
-                for excluded_emails_type_0_item_data in _excluded_emails_type_0:
-                    excluded_emails_type_0_item = excluded_emails_type_0_item_data
-                    if isinstance(excluded_emails_type_0_item, dict):
-                        try:
-                            excluded_emails_type_0_item_type_0 = ExcludedEmail.from_dict(excluded_emails_type_0_item)
+                try:
+                    excluded_emails_type_0 = [
+                        ExcludedEmail.from_dict(excluded_emails_type_0_item_data)
+                        if isinstance(excluded_emails_type_0_item_data, dict)
+                        else excluded_emails_type_0_item_data
+                        for excluded_emails_type_0_item_data in excluded_emails
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    excluded_emails_type_0 = []
+                    for excluded_emails_type_0_item_data in excluded_emails:
+                        excluded_emails_type_0_item = excluded_emails_type_0_item_data
+                        if isinstance(excluded_emails_type_0_item, dict):
+                            try:
+                                excluded_emails_type_0_item_type_0 = ExcludedEmail.from_dict(
+                                    excluded_emails_type_0_item
+                                )
 
-                            excluded_emails_type_0_item = excluded_emails_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                excluded_emails_type_0_item = excluded_emails_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    excluded_emails_type_0.append(excluded_emails_type_0_item)
+                        excluded_emails_type_0.append(excluded_emails_type_0_item)
 
                 excluded_emails = excluded_emails_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -121,6 +157,7 @@ class ExcludedEmails:
         _instance._excluded_emails = excluded_emails
         _instance._links = links
 
+        d = {} if len(src_dict) == 2 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

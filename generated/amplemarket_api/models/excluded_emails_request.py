@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,13 @@ from attrs import field as _attrs_field
 from ..types import short_repr
 
 T = TypeVar("T", bound="ExcludedEmailsRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "excluded_emails",
+)
+_ABSENT: dict[str, Any] = {}
+_DECLARED = frozenset(("excluded_emails",))
 
 
 @_attrs_define(repr=False)
@@ -40,9 +48,16 @@ class ExcludedEmailsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_excluded_emails = _found
         excluded_emails = []
-        _excluded_emails = d.pop("excluded_emails")
+        _excluded_emails = _in_excluded_emails
         for excluded_emails_item_data in _excluded_emails:
             excluded_emails_item = ExcludedEmailsRequestExcludedEmailsItem.from_dict(excluded_emails_item_data)
 
@@ -51,6 +66,7 @@ class ExcludedEmailsRequest:
         _instance = object.__new__(cls)
         _instance.excluded_emails = excluded_emails
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

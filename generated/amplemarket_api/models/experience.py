@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -12,6 +13,37 @@ from ..models.experience_object import ExperienceObject
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Experience")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "object",
+    "title",
+    "company_name",
+    "company_linkedin_url",
+    "description",
+    "start_date",
+    "end_date",
+)
+_ABSENT: dict[str, Any] = {
+    "object": UNSET,
+    "title": UNSET,
+    "company_name": UNSET,
+    "company_linkedin_url": UNSET,
+    "description": UNSET,
+    "start_date": UNSET,
+    "end_date": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "object",
+        "title",
+        "company_name",
+        "company_linkedin_url",
+        "description",
+        "start_date",
+        "end_date",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -192,8 +224,23 @@ class Experience:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_ = d.pop("object", UNSET)
+        if len(src_dict) < 7:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_object_,
+            _in_title,
+            _in_company_name,
+            _in_company_linkedin_url,
+            _in_description,
+            _in_start_date,
+            _in_end_date,
+        ) = _found
+        object_ = _in_object_
         if isinstance(object_, str):
             try:
                 object_type_0 = ExperienceObject._value2member_map_.get(object_)
@@ -203,15 +250,15 @@ class Experience:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        company_name = d.pop("company_name", UNSET)
+        company_name = _in_company_name
 
-        company_linkedin_url = d.pop("company_linkedin_url", UNSET)
+        company_linkedin_url = _in_company_linkedin_url
 
-        description = d.pop("description", UNSET)
+        description = _in_description
 
-        start_date = d.pop("start_date", UNSET)
+        start_date = _in_start_date
         if isinstance(start_date, str):
             try:
                 start_date_type_0 = datetime.date.fromisoformat(start_date)
@@ -220,7 +267,7 @@ class Experience:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        end_date = d.pop("end_date", UNSET)
+        end_date = _in_end_date
         if isinstance(end_date, str):
             try:
                 end_date_type_0 = datetime.date.fromisoformat(end_date)
@@ -238,6 +285,7 @@ class Experience:
         _instance._start_date = start_date
         _instance._end_date = end_date
 
+        d = {} if len(src_dict) == 7 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

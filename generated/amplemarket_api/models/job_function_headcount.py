@@ -34,9 +34,9 @@ class JobFunctionHeadcount:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
         _instance = object.__new__(cls)
 
+        d = dict(src_dict)
         additional_properties = {}
         for prop_name, prop_dict in d.items():
             additional_property = prop_dict

@@ -29,16 +29,10 @@ class JobFunctionHeadcountValue:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
         _instance = object.__new__(cls)
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = prop_dict
-
-            additional_properties[prop_name] = additional_property
-
-        _instance.additional_properties = additional_properties
+        d = dict(src_dict)
+        _instance.additional_properties = d
         return _instance
 
     @property

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,28 @@ from ..models.language_object import LanguageObject
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Language")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "object",
+    "language",
+    "iso_code",
+    "proficiency",
+)
+_ABSENT: dict[str, Any] = {
+    "object": UNSET,
+    "language": UNSET,
+    "iso_code": UNSET,
+    "proficiency": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "object",
+        "language",
+        "iso_code",
+        "proficiency",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -121,8 +144,20 @@ class Language:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_ = d.pop("object", UNSET)
+        if len(src_dict) < 4:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_object_,
+            _in_language,
+            _in_iso_code,
+            _in_proficiency,
+        ) = _found
+        object_ = _in_object_
         if isinstance(object_, str):
             try:
                 object_type_0 = LanguageObject._value2member_map_.get(object_)
@@ -132,11 +167,11 @@ class Language:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        language = d.pop("language", UNSET)
+        language = _in_language
 
-        iso_code = d.pop("iso_code", UNSET)
+        iso_code = _in_iso_code
 
-        proficiency = d.pop("proficiency", UNSET)
+        proficiency = _in_proficiency
 
         _instance = object.__new__(cls)
         _instance._object_ = object_
@@ -144,6 +179,7 @@ class Language:
         _instance._iso_code = iso_code
         _instance._proficiency = proficiency
 
+        d = {} if len(src_dict) == 4 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

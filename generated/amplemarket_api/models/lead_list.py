@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -12,6 +13,58 @@ from ..models.lead_list_type import LeadListType
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LeadList")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "object",
+    "name",
+    "status",
+    "shared",
+    "visible",
+    "owner",
+    "options",
+    "type",
+    "leads",
+    "url",
+    "created_at",
+    "updated_at",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "object": UNSET,
+    "name": UNSET,
+    "status": UNSET,
+    "shared": UNSET,
+    "visible": UNSET,
+    "owner": UNSET,
+    "options": UNSET,
+    "type": UNSET,
+    "leads": UNSET,
+    "url": UNSET,
+    "created_at": UNSET,
+    "updated_at": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "object",
+        "name",
+        "status",
+        "shared",
+        "visible",
+        "owner",
+        "options",
+        "type",
+        "leads",
+        "url",
+        "created_at",
+        "updated_at",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -368,14 +421,36 @@ class LeadList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 14:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_object_,
+            _in_name,
+            _in_status,
+            _in_shared,
+            _in_visible,
+            _in_owner,
+            _in_options,
+            _in_type_,
+            _in_leads,
+            _in_url,
+            _in_created_at,
+            _in_updated_at,
+            _in_links,
+        ) = _found
+        id = _in_id
 
-        object_ = d.pop("object", UNSET)
+        object_ = _in_object_
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        status = d.pop("status", UNSET)
+        status = _in_status
         if isinstance(status, str):
             try:
                 status_type_0 = LeadListStatus._value2member_map_.get(status)
@@ -385,13 +460,13 @@ class LeadList:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        shared = d.pop("shared", UNSET)
+        shared = _in_shared
 
-        visible = d.pop("visible", UNSET)
+        visible = _in_visible
 
-        owner = d.pop("owner", UNSET)
+        owner = _in_owner
 
-        options = d.pop("options", UNSET)
+        options = _in_options
         if isinstance(options, dict):
             try:
                 options_type_0 = LeadListOptions.from_dict(options)
@@ -400,7 +475,7 @@ class LeadList:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        type_ = d.pop("type", UNSET)
+        type_ = _in_type_
         if isinstance(type_, str):
             try:
                 type_type_0 = LeadListType._value2member_map_.get(type_)
@@ -410,34 +485,41 @@ class LeadList:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        leads = d.pop("leads", UNSET)
+        leads = _in_leads
         if isinstance(leads, list):
             try:
-                leads_type_0 = []
-                _leads_type_0 = leads
-                for leads_type_0_item_data in _leads_type_0:
-                    leads_type_0_item = leads_type_0_item_data
-                    if isinstance(leads_type_0_item, dict):
-                        try:
-                            leads_type_0_item_type_0 = LeadListEntry.from_dict(leads_type_0_item)
+                try:
+                    leads_type_0 = [
+                        LeadListEntry.from_dict(leads_type_0_item_data)
+                        if isinstance(leads_type_0_item_data, dict)
+                        else leads_type_0_item_data
+                        for leads_type_0_item_data in leads
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    leads_type_0 = []
+                    for leads_type_0_item_data in leads:
+                        leads_type_0_item = leads_type_0_item_data
+                        if isinstance(leads_type_0_item, dict):
+                            try:
+                                leads_type_0_item_type_0 = LeadListEntry.from_dict(leads_type_0_item)
 
-                            leads_type_0_item = leads_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                leads_type_0_item = leads_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    leads_type_0.append(leads_type_0_item)
+                        leads_type_0.append(leads_type_0_item)
 
                 leads = leads_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        url = d.pop("url", UNSET)
+        url = _in_url
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = _in_created_at
 
-        updated_at = d.pop("updated_at", UNSET)
+        updated_at = _in_updated_at
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -462,6 +544,7 @@ class LeadList:
         _instance._updated_at = updated_at
         _instance._links = links
 
+        d = {} if len(src_dict) == 14 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

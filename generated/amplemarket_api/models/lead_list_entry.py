@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,55 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LeadListEntry")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "object",
+    "email",
+    "person_id",
+    "linkedin_url",
+    "first_name",
+    "last_name",
+    "company_name",
+    "company_domain",
+    "industry",
+    "title",
+    "data",
+    "email_validation_result",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "object": UNSET,
+    "email": UNSET,
+    "person_id": UNSET,
+    "linkedin_url": UNSET,
+    "first_name": UNSET,
+    "last_name": UNSET,
+    "company_name": UNSET,
+    "company_domain": UNSET,
+    "industry": UNSET,
+    "title": UNSET,
+    "data": UNSET,
+    "email_validation_result": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "object",
+        "email",
+        "person_id",
+        "linkedin_url",
+        "first_name",
+        "last_name",
+        "company_name",
+        "company_domain",
+        "industry",
+        "title",
+        "data",
+        "email_validation_result",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -329,30 +379,51 @@ class LeadListEntry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 13:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_object_,
+            _in_email,
+            _in_person_id,
+            _in_linkedin_url,
+            _in_first_name,
+            _in_last_name,
+            _in_company_name,
+            _in_company_domain,
+            _in_industry,
+            _in_title,
+            _in_data,
+            _in_email_validation_result,
+        ) = _found
+        id = _in_id
 
-        object_ = d.pop("object", UNSET)
+        object_ = _in_object_
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        person_id = d.pop("person_id", UNSET)
+        person_id = _in_person_id
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
-        first_name = d.pop("first_name", UNSET)
+        first_name = _in_first_name
 
-        last_name = d.pop("last_name", UNSET)
+        last_name = _in_last_name
 
-        company_name = d.pop("company_name", UNSET)
+        company_name = _in_company_name
 
-        company_domain = d.pop("company_domain", UNSET)
+        company_domain = _in_company_domain
 
-        industry = d.pop("industry", UNSET)
+        industry = _in_industry
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        data = d.pop("data", UNSET)
+        data = _in_data
         if isinstance(data, dict):
             try:
                 data_type_0 = LeadListEntryData.from_dict(data)
@@ -361,7 +432,7 @@ class LeadListEntry:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        email_validation_result = d.pop("email_validation_result", UNSET)
+        email_validation_result = _in_email_validation_result
         if isinstance(email_validation_result, dict):
             try:
                 email_validation_result_type_0 = EmailValidationResult.from_dict(email_validation_result)
@@ -385,6 +456,7 @@ class LeadListEntry:
         _instance._data = data
         _instance._email_validation_result = email_validation_result
 
+        d = {} if len(src_dict) == 13 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,25 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LeadListOptions")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "reveal_phone_numbers",
+    "validate_email",
+    "enrich",
+)
+_ABSENT: dict[str, Any] = {
+    "reveal_phone_numbers": UNSET,
+    "validate_email": UNSET,
+    "enrich": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "reveal_phone_numbers",
+        "validate_email",
+        "enrich",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -99,18 +119,30 @@ class LeadListOptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reveal_phone_numbers = d.pop("reveal_phone_numbers", UNSET)
+        if len(src_dict) < 3:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_reveal_phone_numbers,
+            _in_validate_email,
+            _in_enrich,
+        ) = _found
+        reveal_phone_numbers = _in_reveal_phone_numbers
 
-        validate_email = d.pop("validate_email", UNSET)
+        validate_email = _in_validate_email
 
-        enrich = d.pop("enrich", UNSET)
+        enrich = _in_enrich
 
         _instance = object.__new__(cls)
         _instance._reveal_phone_numbers = reveal_phone_numbers
         _instance._validate_email = validate_email
         _instance._enrich = enrich
 
+        d = {} if len(src_dict) == 3 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,22 @@ from ..models.lead_list_request_type import LeadListRequestType
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LeadListRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "shared",
+    "owner",
+    "type",
+    "leads",
+    "name",
+    "visible",
+    "options",
+)
+_ABSENT: dict[str, Any] = {
+    "name": UNSET,
+    "visible": UNSET,
+    "options": UNSET,
+}
 
 
 @_attrs_define(repr=False)
@@ -116,25 +133,40 @@ class LeadListRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        shared = d.pop("shared")
+        if len(src_dict) < 7:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_shared,
+            _in_owner,
+            _in_type_,
+            _in_leads,
+            _in_name,
+            _in_visible,
+            _in_options,
+        ) = _found
+        shared = _in_shared
 
-        owner = d.pop("owner")
+        owner = _in_owner
 
-        type_ = LeadListRequestType(d.pop("type"))
+        type_ = LeadListRequestType(_in_type_)
 
         leads = []
-        _leads = d.pop("leads")
+        _leads = _in_leads
         for leads_item_data in _leads:
             leads_item = LeadListRequestLeadsItem.from_dict(leads_item_data)
 
             leads.append(leads_item)
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        visible = d.pop("visible", UNSET)
+        visible = _in_visible
 
-        _options = d.pop("options", UNSET)
+        _options = _in_options
         options: LeadListRequestOptions | Unset
         if isinstance(_options, Unset):
             options = UNSET

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,31 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LeadListRequestLeadsItem")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "linkedin_url",
+    "email",
+    "title",
+    "company_name",
+    "company_domain",
+)
+_ABSENT: dict[str, Any] = {
+    "linkedin_url": UNSET,
+    "email": UNSET,
+    "title": UNSET,
+    "company_name": UNSET,
+    "company_domain": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "linkedin_url",
+        "email",
+        "title",
+        "company_name",
+        "company_domain",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -118,16 +144,29 @@ class LeadListRequestLeadsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        if len(src_dict) < 5:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_linkedin_url,
+            _in_email,
+            _in_title,
+            _in_company_name,
+            _in_company_domain,
+        ) = _found
+        linkedin_url = _in_linkedin_url
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        company_name = d.pop("company_name", UNSET)
+        company_name = _in_company_name
 
-        company_domain = d.pop("company_domain", UNSET)
+        company_domain = _in_company_domain
 
         _instance = object.__new__(cls)
         _instance._linkedin_url = linkedin_url
@@ -136,6 +175,7 @@ class LeadListRequestLeadsItem:
         _instance._company_name = company_name
         _instance._company_domain = company_domain
 
+        d = {} if len(src_dict) == 5 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

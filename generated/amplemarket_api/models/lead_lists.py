@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,22 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LeadLists")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "lead_lists",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "lead_lists": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "lead_lists",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -86,29 +103,46 @@ class LeadLists:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        lead_lists = d.pop("lead_lists", UNSET)
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_lead_lists,
+            _in_links,
+        ) = _found
+        lead_lists = _in_lead_lists
         if isinstance(lead_lists, list):
             try:
-                lead_lists_type_0 = []
-                _lead_lists_type_0 = lead_lists
-                for lead_lists_type_0_item_data in _lead_lists_type_0:
-                    lead_lists_type_0_item = lead_lists_type_0_item_data
-                    if isinstance(lead_lists_type_0_item, dict):
-                        try:
-                            lead_lists_type_0_item_type_0 = LeadList.from_dict(lead_lists_type_0_item)
+                try:
+                    lead_lists_type_0 = [
+                        LeadList.from_dict(lead_lists_type_0_item_data)
+                        if isinstance(lead_lists_type_0_item_data, dict)
+                        else lead_lists_type_0_item_data
+                        for lead_lists_type_0_item_data in lead_lists
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    lead_lists_type_0 = []
+                    for lead_lists_type_0_item_data in lead_lists:
+                        lead_lists_type_0_item = lead_lists_type_0_item_data
+                        if isinstance(lead_lists_type_0_item, dict):
+                            try:
+                                lead_lists_type_0_item_type_0 = LeadList.from_dict(lead_lists_type_0_item)
 
-                            lead_lists_type_0_item = lead_lists_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                lead_lists_type_0_item = lead_lists_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    lead_lists_type_0.append(lead_lists_type_0_item)
+                        lead_lists_type_0.append(lead_lists_type_0_item)
 
                 lead_lists = lead_lists_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -121,6 +155,7 @@ class LeadLists:
         _instance._lead_lists = lead_lists
         _instance._links = links
 
+        d = {} if len(src_dict) == 2 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

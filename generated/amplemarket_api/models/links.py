@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,25 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Links")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "self",
+    "prev",
+    "next",
+)
+_ABSENT: dict[str, Any] = {
+    "self": UNSET,
+    "prev": UNSET,
+    "next": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "self",
+        "prev",
+        "next",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -107,8 +127,19 @@ class Links:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        self_ = d.pop("self", UNSET)
+        if len(src_dict) < 3:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_self_,
+            _in_prev,
+            _in_next_,
+        ) = _found
+        self_ = _in_self_
         if isinstance(self_, dict):
             try:
                 self_type_0 = Link.from_dict(self_)
@@ -117,7 +148,7 @@ class Links:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        prev = d.pop("prev", UNSET)
+        prev = _in_prev
         if isinstance(prev, dict):
             try:
                 prev_type_0 = Link.from_dict(prev)
@@ -126,7 +157,7 @@ class Links:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        next_ = d.pop("next", UNSET)
+        next_ = _in_next_
         if isinstance(next_, dict):
             try:
                 next_type_0 = Link.from_dict(next_)
@@ -140,6 +171,7 @@ class Links:
         _instance._prev = prev
         _instance._next_ = next_
 
+        d = {} if len(src_dict) == 3 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         additional_properties = {}
         for prop_name, prop_dict in d.items():
             additional_property = prop_dict

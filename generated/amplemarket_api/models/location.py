@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,34 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Location")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "address",
+    "is_primary",
+    "country",
+    "state",
+    "city",
+    "postal_code",
+)
+_ABSENT: dict[str, Any] = {
+    "address": UNSET,
+    "is_primary": UNSET,
+    "country": UNSET,
+    "state": UNSET,
+    "city": UNSET,
+    "postal_code": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "address",
+        "is_primary",
+        "country",
+        "state",
+        "city",
+        "postal_code",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -168,18 +197,32 @@ class Location:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        address = d.pop("address", UNSET)
+        if len(src_dict) < 6:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_address,
+            _in_is_primary,
+            _in_country,
+            _in_state,
+            _in_city,
+            _in_postal_code,
+        ) = _found
+        address = _in_address
 
-        is_primary = d.pop("is_primary", UNSET)
+        is_primary = _in_is_primary
 
-        country = d.pop("country", UNSET)
+        country = _in_country
 
-        state = d.pop("state", UNSET)
+        state = _in_state
 
-        city = d.pop("city", UNSET)
+        city = _in_city
 
-        postal_code = d.pop("postal_code", UNSET)
+        postal_code = _in_postal_code
 
         _instance = object.__new__(cls)
         _instance._address = address
@@ -189,6 +232,7 @@ class Location:
         _instance._city = city
         _instance._postal_code = postal_code
 
+        d = {} if len(src_dict) == 6 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,34 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="LocationDetails")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "country",
+    "state",
+    "city",
+    "postal_code",
+    "lat",
+    "long",
+)
+_ABSENT: dict[str, Any] = {
+    "country": UNSET,
+    "state": UNSET,
+    "city": UNSET,
+    "postal_code": UNSET,
+    "lat": UNSET,
+    "long": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "country",
+        "state",
+        "city",
+        "postal_code",
+        "lat",
+        "long",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -162,18 +191,32 @@ class LocationDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        country = d.pop("country", UNSET)
+        if len(src_dict) < 6:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_country,
+            _in_state,
+            _in_city,
+            _in_postal_code,
+            _in_lat,
+            _in_long,
+        ) = _found
+        country = _in_country
 
-        state = d.pop("state", UNSET)
+        state = _in_state
 
-        city = d.pop("city", UNSET)
+        city = _in_city
 
-        postal_code = d.pop("postal_code", UNSET)
+        postal_code = _in_postal_code
 
-        lat = d.pop("lat", UNSET)
+        lat = _in_lat
 
-        long = d.pop("long", UNSET)
+        long = _in_long
 
         _instance = object.__new__(cls)
         _instance._country = country
@@ -183,6 +226,7 @@ class LocationDetails:
         _instance._lat = lat
         _instance._long = long
 
+        d = {} if len(src_dict) == 6 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -11,6 +12,39 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="LogCallRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "from",
+    "to",
+    "duration",
+    "answered",
+    "human",
+    "task_id",
+    "user_id",
+    "transcription",
+    "recording_url",
+    "disposition_id",
+)
+_ABSENT: dict[str, Any] = {
+    "transcription": UNSET,
+    "recording_url": UNSET,
+    "disposition_id": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "from",
+        "to",
+        "duration",
+        "answered",
+        "human",
+        "task_id",
+        "user_id",
+        "transcription",
+        "recording_url",
+        "disposition_id",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -128,26 +162,44 @@ class LogCallRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        from_ = d.pop("from")
+        if len(src_dict) < 10:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_from_,
+            _in_to,
+            _in_duration,
+            _in_answered,
+            _in_human,
+            _in_task_id,
+            _in_user_id,
+            _in_transcription,
+            _in_recording_url,
+            _in_disposition_id,
+        ) = _found
+        from_ = _in_from_
 
-        to = d.pop("to")
+        to = _in_to
 
-        duration = d.pop("duration")
+        duration = _in_duration
 
-        answered = d.pop("answered")
+        answered = _in_answered
 
-        human = d.pop("human")
+        human = _in_human
 
-        task_id = parse_uuid(d.pop("task_id"))
+        task_id = parse_uuid(_in_task_id)
 
-        user_id = parse_uuid(d.pop("user_id"))
+        user_id = parse_uuid(_in_user_id)
 
-        transcription = d.pop("transcription", UNSET)
+        transcription = _in_transcription
 
-        recording_url = d.pop("recording_url", UNSET)
+        recording_url = _in_recording_url
 
-        _disposition_id = d.pop("disposition_id", UNSET)
+        _disposition_id = _in_disposition_id
         disposition_id: UUID | Unset
         if isinstance(_disposition_id, Unset):
             disposition_id = UNSET
@@ -166,6 +218,7 @@ class LogCallRequest:
         _instance._recording_url = recording_url
         _instance._disposition_id = disposition_id
 
+        d = {} if len(src_dict) == 10 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

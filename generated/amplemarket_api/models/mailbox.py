@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,22 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Mailbox")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "email",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "email": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "email",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -74,15 +91,26 @@ class Mailbox:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_email,
+        ) = _found
+        id = _in_id
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
         _instance = object.__new__(cls)
         _instance._id = id
         _instance._email = email
 
+        d = {} if len(src_dict) == 2 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

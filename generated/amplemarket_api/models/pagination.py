@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,28 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Pagination")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "page",
+    "page_size",
+    "total_pages",
+    "total",
+)
+_ABSENT: dict[str, Any] = {
+    "page": UNSET,
+    "page_size": UNSET,
+    "total_pages": UNSET,
+    "total": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "page",
+        "page_size",
+        "total_pages",
+        "total",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -122,14 +145,26 @@ class Pagination:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        page = d.pop("page", UNSET)
+        if len(src_dict) < 4:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_page,
+            _in_page_size,
+            _in_total_pages,
+            _in_total,
+        ) = _found
+        page = _in_page
 
-        page_size = d.pop("page_size", UNSET)
+        page_size = _in_page_size
 
-        total_pages = d.pop("total_pages", UNSET)
+        total_pages = _in_total_pages
 
-        total = d.pop("total", UNSET)
+        total = _in_total
 
         _instance = object.__new__(cls)
         _instance._page = page
@@ -137,6 +172,7 @@ class Pagination:
         _instance._total_pages = total_pages
         _instance._total = total
 
+        d = {} if len(src_dict) == 4 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

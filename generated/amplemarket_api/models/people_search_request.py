@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,82 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="PeopleSearchRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "person_name",
+    "person_titles",
+    "person_locations",
+    "company_names",
+    "person_seniorities",
+    "person_departments",
+    "person_job_functions",
+    "person_keywords",
+    "company_domains",
+    "company_industries",
+    "company_sizes",
+    "company_locations",
+    "company_types",
+    "company_focuses",
+    "company_revenue",
+    "company_keywords",
+    "headcount_growth",
+    "company_last_funding",
+    "news",
+    "job_openings",
+    "page",
+    "page_size",
+)
+_ABSENT: dict[str, Any] = {
+    "person_name": UNSET,
+    "person_titles": UNSET,
+    "person_locations": UNSET,
+    "company_names": UNSET,
+    "person_seniorities": UNSET,
+    "person_departments": UNSET,
+    "person_job_functions": UNSET,
+    "person_keywords": UNSET,
+    "company_domains": UNSET,
+    "company_industries": UNSET,
+    "company_sizes": UNSET,
+    "company_locations": UNSET,
+    "company_types": UNSET,
+    "company_focuses": UNSET,
+    "company_revenue": UNSET,
+    "company_keywords": UNSET,
+    "headcount_growth": UNSET,
+    "company_last_funding": UNSET,
+    "news": UNSET,
+    "job_openings": UNSET,
+    "page": UNSET,
+    "page_size": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "person_name",
+        "person_titles",
+        "person_locations",
+        "company_names",
+        "person_seniorities",
+        "person_departments",
+        "person_job_functions",
+        "person_keywords",
+        "company_domains",
+        "company_industries",
+        "company_sizes",
+        "company_locations",
+        "company_types",
+        "company_focuses",
+        "company_revenue",
+        "company_keywords",
+        "headcount_growth",
+        "company_last_funding",
+        "news",
+        "job_openings",
+        "page",
+        "page_size",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -539,16 +616,46 @@ class PeopleSearchRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        person_name = d.pop("person_name", UNSET)
+        if len(src_dict) < 22:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_person_name,
+            _in_person_titles,
+            _in_person_locations,
+            _in_company_names,
+            _in_person_seniorities,
+            _in_person_departments,
+            _in_person_job_functions,
+            _in_person_keywords,
+            _in_company_domains,
+            _in_company_industries,
+            _in_company_sizes,
+            _in_company_locations,
+            _in_company_types,
+            _in_company_focuses,
+            _in_company_revenue,
+            _in_company_keywords,
+            _in_headcount_growth,
+            _in_company_last_funding,
+            _in_news,
+            _in_job_openings,
+            _in_page,
+            _in_page_size,
+        ) = _found
+        person_name = _in_person_name
 
-        person_titles: list[Any] = d.pop("person_titles", UNSET)
+        person_titles: list[Any] = _in_person_titles
 
-        person_locations: list[Any] = d.pop("person_locations", UNSET)
+        person_locations: list[Any] = _in_person_locations
 
-        company_names: list[Any] = d.pop("company_names", UNSET)
+        company_names: list[Any] = _in_company_names
 
-        person_seniorities = d.pop("person_seniorities", UNSET)
+        person_seniorities = _in_person_seniorities
         if isinstance(person_seniorities, list):
             try:
                 person_seniorities_type_0: list[Any] = person_seniorities
@@ -557,7 +664,7 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        person_departments = d.pop("person_departments", UNSET)
+        person_departments = _in_person_departments
         if isinstance(person_departments, list):
             try:
                 person_departments_type_0: list[Any] = person_departments
@@ -566,7 +673,7 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        person_job_functions = d.pop("person_job_functions", UNSET)
+        person_job_functions = _in_person_job_functions
         if isinstance(person_job_functions, list):
             try:
                 person_job_functions_type_0: list[Any] = person_job_functions
@@ -575,7 +682,7 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        person_keywords = d.pop("person_keywords", UNSET)
+        person_keywords = _in_person_keywords
         if isinstance(person_keywords, list):
             try:
                 person_keywords_type_0: list[Any] = person_keywords
@@ -584,7 +691,7 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        company_domains = d.pop("company_domains", UNSET)
+        company_domains = _in_company_domains
         if isinstance(company_domains, list):
             try:
                 company_domains_type_0: list[Any] = company_domains
@@ -593,7 +700,7 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        company_industries = d.pop("company_industries", UNSET)
+        company_industries = _in_company_industries
         if isinstance(company_industries, list):
             try:
                 company_industries_type_0: list[Any] = company_industries
@@ -602,7 +709,7 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        company_sizes = d.pop("company_sizes", UNSET)
+        company_sizes = _in_company_sizes
         if isinstance(company_sizes, list):
             try:
                 company_sizes_type_0: list[Any] = company_sizes
@@ -611,7 +718,7 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        company_locations = d.pop("company_locations", UNSET)
+        company_locations = _in_company_locations
         if isinstance(company_locations, list):
             try:
                 company_locations_type_0: list[Any] = company_locations
@@ -620,7 +727,7 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        company_types = d.pop("company_types", UNSET)
+        company_types = _in_company_types
         if isinstance(company_types, list):
             try:
                 company_types_type_0: list[Any] = company_types
@@ -629,7 +736,7 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        company_focuses = d.pop("company_focuses", UNSET)
+        company_focuses = _in_company_focuses
         if isinstance(company_focuses, list):
             try:
                 company_focuses_type_0: list[Any] = company_focuses
@@ -638,9 +745,9 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        company_revenue = d.pop("company_revenue", UNSET)
+        company_revenue = _in_company_revenue
 
-        company_keywords = d.pop("company_keywords", UNSET)
+        company_keywords = _in_company_keywords
         if isinstance(company_keywords, list):
             try:
                 company_keywords_type_0: list[Any] = company_keywords
@@ -649,13 +756,13 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        headcount_growth = d.pop("headcount_growth", UNSET)
+        headcount_growth = _in_headcount_growth
 
-        company_last_funding = d.pop("company_last_funding", UNSET)
+        company_last_funding = _in_company_last_funding
 
-        news = d.pop("news", UNSET)
+        news = _in_news
 
-        job_openings = d.pop("job_openings", UNSET)
+        job_openings = _in_job_openings
         if isinstance(job_openings, dict):
             try:
                 job_openings_type_0 = PeopleSearchRequestJobOpenings.from_dict(job_openings)
@@ -664,9 +771,9 @@ class PeopleSearchRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        page = d.pop("page", UNSET)
+        page = _in_page
 
-        page_size = d.pop("page_size", UNSET)
+        page_size = _in_page_size
 
         _instance = object.__new__(cls)
         _instance._person_name = person_name
@@ -692,6 +799,7 @@ class PeopleSearchRequest:
         _instance._page = page
         _instance._page_size = page_size
 
+        d = {} if len(src_dict) == 22 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -14,6 +15,82 @@ from ..models.person_object import PersonObject
 from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="Person")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "object",
+    "linkedin_url",
+    "name",
+    "email",
+    "first_name",
+    "last_name",
+    "title",
+    "headline",
+    "about",
+    "current_position_start_date",
+    "current_position_description",
+    "location",
+    "image_url",
+    "gender",
+    "location_details",
+    "experiences",
+    "educations",
+    "languages",
+    "phone_numbers",
+    "logo_url",
+    "company",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "object": UNSET,
+    "linkedin_url": UNSET,
+    "name": UNSET,
+    "email": UNSET,
+    "first_name": UNSET,
+    "last_name": UNSET,
+    "title": UNSET,
+    "headline": UNSET,
+    "about": UNSET,
+    "current_position_start_date": UNSET,
+    "current_position_description": UNSET,
+    "location": UNSET,
+    "image_url": UNSET,
+    "gender": UNSET,
+    "location_details": UNSET,
+    "experiences": UNSET,
+    "educations": UNSET,
+    "languages": UNSET,
+    "phone_numbers": UNSET,
+    "logo_url": UNSET,
+    "company": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "object",
+        "linkedin_url",
+        "name",
+        "email",
+        "first_name",
+        "last_name",
+        "title",
+        "headline",
+        "about",
+        "current_position_start_date",
+        "current_position_description",
+        "location",
+        "image_url",
+        "gender",
+        "location_details",
+        "experiences",
+        "educations",
+        "languages",
+        "phone_numbers",
+        "logo_url",
+        "company",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -576,8 +653,38 @@ class Person:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 22:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_object_,
+            _in_linkedin_url,
+            _in_name,
+            _in_email,
+            _in_first_name,
+            _in_last_name,
+            _in_title,
+            _in_headline,
+            _in_about,
+            _in_current_position_start_date,
+            _in_current_position_description,
+            _in_location,
+            _in_image_url,
+            _in_gender,
+            _in_location_details,
+            _in_experiences,
+            _in_educations,
+            _in_languages,
+            _in_phone_numbers,
+            _in_logo_url,
+            _in_company,
+        ) = _found
+        id = _in_id
         if isinstance(id, str):
             try:
                 id_type_0 = parse_uuid(id)
@@ -586,7 +693,7 @@ class Person:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        object_ = d.pop("object", UNSET)
+        object_ = _in_object_
         if isinstance(object_, str):
             try:
                 object_type_0 = PersonObject._value2member_map_.get(object_)
@@ -596,23 +703,23 @@ class Person:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        first_name = d.pop("first_name", UNSET)
+        first_name = _in_first_name
 
-        last_name = d.pop("last_name", UNSET)
+        last_name = _in_last_name
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        headline = d.pop("headline", UNSET)
+        headline = _in_headline
 
-        about = d.pop("about", UNSET)
+        about = _in_about
 
-        current_position_start_date = d.pop("current_position_start_date", UNSET)
+        current_position_start_date = _in_current_position_start_date
         if isinstance(current_position_start_date, str):
             try:
                 current_position_start_date_type_0 = datetime.date.fromisoformat(current_position_start_date)
@@ -621,13 +728,13 @@ class Person:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        current_position_description = d.pop("current_position_description", UNSET)
+        current_position_description = _in_current_position_description
 
-        location = d.pop("location", UNSET)
+        location = _in_location
 
-        image_url = d.pop("image_url", UNSET)
+        image_url = _in_image_url
 
-        gender = d.pop("gender", UNSET)
+        gender = _in_gender
         if isinstance(gender, str):
             try:
                 gender_type_0 = PersonGender._value2member_map_.get(gender)
@@ -637,7 +744,7 @@ class Person:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        location_details = d.pop("location_details", UNSET)
+        location_details = _in_location_details
         if isinstance(location_details, dict):
             try:
                 location_details_type_0 = LocationDetails.from_dict(location_details)
@@ -646,93 +753,121 @@ class Person:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        experiences = d.pop("experiences", UNSET)
+        experiences = _in_experiences
         if isinstance(experiences, list):
             try:
-                experiences_type_0 = []
-                _experiences_type_0 = experiences
-                for experiences_type_0_item_data in _experiences_type_0:
-                    experiences_type_0_item = experiences_type_0_item_data
-                    if isinstance(experiences_type_0_item, dict):
-                        try:
-                            experiences_type_0_item_type_0 = Experience.from_dict(experiences_type_0_item)
+                try:
+                    experiences_type_0 = [
+                        Experience.from_dict(experiences_type_0_item_data)
+                        if isinstance(experiences_type_0_item_data, dict)
+                        else experiences_type_0_item_data
+                        for experiences_type_0_item_data in experiences
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    experiences_type_0 = []
+                    for experiences_type_0_item_data in experiences:
+                        experiences_type_0_item = experiences_type_0_item_data
+                        if isinstance(experiences_type_0_item, dict):
+                            try:
+                                experiences_type_0_item_type_0 = Experience.from_dict(experiences_type_0_item)
 
-                            experiences_type_0_item = experiences_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                experiences_type_0_item = experiences_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    experiences_type_0.append(experiences_type_0_item)
+                        experiences_type_0.append(experiences_type_0_item)
 
                 experiences = experiences_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        educations = d.pop("educations", UNSET)
+        educations = _in_educations
         if isinstance(educations, list):
             try:
-                educations_type_0 = []
-                _educations_type_0 = educations
-                for educations_type_0_item_data in _educations_type_0:
-                    educations_type_0_item = educations_type_0_item_data
-                    if isinstance(educations_type_0_item, dict):
-                        try:
-                            educations_type_0_item_type_0 = Education.from_dict(educations_type_0_item)
+                try:
+                    educations_type_0 = [
+                        Education.from_dict(educations_type_0_item_data)
+                        if isinstance(educations_type_0_item_data, dict)
+                        else educations_type_0_item_data
+                        for educations_type_0_item_data in educations
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    educations_type_0 = []
+                    for educations_type_0_item_data in educations:
+                        educations_type_0_item = educations_type_0_item_data
+                        if isinstance(educations_type_0_item, dict):
+                            try:
+                                educations_type_0_item_type_0 = Education.from_dict(educations_type_0_item)
 
-                            educations_type_0_item = educations_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                educations_type_0_item = educations_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    educations_type_0.append(educations_type_0_item)
+                        educations_type_0.append(educations_type_0_item)
 
                 educations = educations_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        languages = d.pop("languages", UNSET)
+        languages = _in_languages
         if isinstance(languages, list):
             try:
-                languages_type_0 = []
-                _languages_type_0 = languages
-                for languages_type_0_item_data in _languages_type_0:
-                    languages_type_0_item = languages_type_0_item_data
-                    if isinstance(languages_type_0_item, dict):
-                        try:
-                            languages_type_0_item_type_0 = Language.from_dict(languages_type_0_item)
+                try:
+                    languages_type_0 = [
+                        Language.from_dict(languages_type_0_item_data)
+                        if isinstance(languages_type_0_item_data, dict)
+                        else languages_type_0_item_data
+                        for languages_type_0_item_data in languages
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    languages_type_0 = []
+                    for languages_type_0_item_data in languages:
+                        languages_type_0_item = languages_type_0_item_data
+                        if isinstance(languages_type_0_item, dict):
+                            try:
+                                languages_type_0_item_type_0 = Language.from_dict(languages_type_0_item)
 
-                            languages_type_0_item = languages_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                languages_type_0_item = languages_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    languages_type_0.append(languages_type_0_item)
+                        languages_type_0.append(languages_type_0_item)
 
                 languages = languages_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        phone_numbers = d.pop("phone_numbers", UNSET)
+        phone_numbers = _in_phone_numbers
         if isinstance(phone_numbers, list):
             try:
-                phone_numbers_type_0 = []
-                _phone_numbers_type_0 = phone_numbers
-                for phone_numbers_type_0_item_data in _phone_numbers_type_0:
-                    phone_numbers_type_0_item = phone_numbers_type_0_item_data
-                    if isinstance(phone_numbers_type_0_item, dict):
-                        try:
-                            phone_numbers_type_0_item_type_0 = PhoneNumber.from_dict(phone_numbers_type_0_item)
+                try:
+                    phone_numbers_type_0 = [
+                        PhoneNumber.from_dict(phone_numbers_type_0_item_data)
+                        if isinstance(phone_numbers_type_0_item_data, dict)
+                        else phone_numbers_type_0_item_data
+                        for phone_numbers_type_0_item_data in phone_numbers
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    phone_numbers_type_0 = []
+                    for phone_numbers_type_0_item_data in phone_numbers:
+                        phone_numbers_type_0_item = phone_numbers_type_0_item_data
+                        if isinstance(phone_numbers_type_0_item, dict):
+                            try:
+                                phone_numbers_type_0_item_type_0 = PhoneNumber.from_dict(phone_numbers_type_0_item)
 
-                            phone_numbers_type_0_item = phone_numbers_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                phone_numbers_type_0_item = phone_numbers_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    phone_numbers_type_0.append(phone_numbers_type_0_item)
+                        phone_numbers_type_0.append(phone_numbers_type_0_item)
 
                 phone_numbers = phone_numbers_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        logo_url = d.pop("logo_url", UNSET)
+        logo_url = _in_logo_url
 
-        company = d.pop("company", UNSET)
+        company = _in_company
         if isinstance(company, dict):
             try:
                 company_type_0 = Company.from_dict(company)
@@ -765,6 +900,7 @@ class Person:
         _instance._logo_url = logo_url
         _instance._company = company
 
+        d = {} if len(src_dict) == 22 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

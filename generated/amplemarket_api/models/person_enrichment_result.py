@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,46 @@ from ..models.person_enrichment_result_status import PersonEnrichmentResultStatu
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="PersonEnrichmentResult")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "status",
+    "email",
+    "linkedin_url",
+    "company_domain",
+    "company_name",
+    "name",
+    "title",
+    "linkedin_id",
+    "result",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "status": UNSET,
+    "email": UNSET,
+    "linkedin_url": UNSET,
+    "company_domain": UNSET,
+    "company_name": UNSET,
+    "name": UNSET,
+    "title": UNSET,
+    "linkedin_id": UNSET,
+    "result": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "status",
+        "email",
+        "linkedin_url",
+        "company_domain",
+        "company_name",
+        "name",
+        "title",
+        "linkedin_id",
+        "result",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -257,10 +298,28 @@ class PersonEnrichmentResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 10:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_status,
+            _in_email,
+            _in_linkedin_url,
+            _in_company_domain,
+            _in_company_name,
+            _in_name,
+            _in_title,
+            _in_linkedin_id,
+            _in_result,
+        ) = _found
+        id = _in_id
 
-        status = d.pop("status", UNSET)
+        status = _in_status
         if isinstance(status, str):
             try:
                 status_type_0 = PersonEnrichmentResultStatus._value2member_map_.get(status)
@@ -270,21 +329,21 @@ class PersonEnrichmentResult:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
-        company_domain = d.pop("company_domain", UNSET)
+        company_domain = _in_company_domain
 
-        company_name = d.pop("company_name", UNSET)
+        company_name = _in_company_name
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        linkedin_id = d.pop("linkedin_id", UNSET)
+        linkedin_id = _in_linkedin_id
 
-        result = d.pop("result", UNSET)
+        result = _in_result
         if isinstance(result, dict):
             try:
                 result_type_0 = Person.from_dict(result)
@@ -305,6 +364,7 @@ class PersonEnrichmentResult:
         _instance._linkedin_id = linkedin_id
         _instance._result = result
 
+        d = {} if len(src_dict) == 10 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

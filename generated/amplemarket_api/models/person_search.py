@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,25 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="PersonSearch")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "object",
+    "results",
+    "_pagination",
+)
+_ABSENT: dict[str, Any] = {
+    "object": UNSET,
+    "results": UNSET,
+    "_pagination": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "object",
+        "results",
+        "_pagination",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -109,31 +129,49 @@ class PersonSearch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_ = d.pop("object", UNSET)
+        if len(src_dict) < 3:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_object_,
+            _in_results,
+            _in_pagination,
+        ) = _found
+        object_ = _in_object_
 
-        results = d.pop("results", UNSET)
+        results = _in_results
         if isinstance(results, list):
             try:
-                results_type_0 = []
-                _results_type_0 = results
-                for results_type_0_item_data in _results_type_0:
-                    results_type_0_item = results_type_0_item_data
-                    if isinstance(results_type_0_item, dict):
-                        try:
-                            results_type_0_item_type_0 = Person.from_dict(results_type_0_item)
+                try:
+                    results_type_0 = [
+                        Person.from_dict(results_type_0_item_data)
+                        if isinstance(results_type_0_item_data, dict)
+                        else results_type_0_item_data
+                        for results_type_0_item_data in results
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    results_type_0 = []
+                    for results_type_0_item_data in results:
+                        results_type_0_item = results_type_0_item_data
+                        if isinstance(results_type_0_item, dict):
+                            try:
+                                results_type_0_item_type_0 = Person.from_dict(results_type_0_item)
 
-                            results_type_0_item = results_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                results_type_0_item = results_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    results_type_0.append(results_type_0_item)
+                        results_type_0.append(results_type_0_item)
 
                 results = results_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        pagination = d.pop("_pagination", UNSET)
+        pagination = _in_pagination
         if isinstance(pagination, dict):
             try:
                 pagination_type_0 = Pagination.from_dict(pagination)
@@ -147,6 +185,7 @@ class PersonSearch:
         _instance._results = results
         _instance._pagination = pagination
 
+        d = {} if len(src_dict) == 3 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -14,6 +15,31 @@ from ..models.phone_number_type import PhoneNumberType
 from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="PhoneNumber")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "object",
+    "id",
+    "number",
+    "type",
+    "source",
+)
+_ABSENT: dict[str, Any] = {
+    "object": UNSET,
+    "id": UNSET,
+    "number": UNSET,
+    "type": UNSET,
+    "source": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "object",
+        "id",
+        "number",
+        "type",
+        "source",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -152,8 +178,21 @@ class PhoneNumber:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_ = d.pop("object", UNSET)
+        if len(src_dict) < 5:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_object_,
+            _in_id,
+            _in_number,
+            _in_type_,
+            _in_source,
+        ) = _found
+        object_ = _in_object_
         if isinstance(object_, str):
             try:
                 object_type_0 = PhoneNumberObject._value2member_map_.get(object_)
@@ -163,7 +202,7 @@ class PhoneNumber:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        id = d.pop("id", UNSET)
+        id = _in_id
         if isinstance(id, str):
             try:
                 id_type_0 = parse_uuid(id)
@@ -172,9 +211,9 @@ class PhoneNumber:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        number = d.pop("number", UNSET)
+        number = _in_number
 
-        type_ = d.pop("type", UNSET)
+        type_ = _in_type_
         if isinstance(type_, str):
             try:
                 type_type_0 = PhoneNumberType._value2member_map_.get(type_)
@@ -184,7 +223,7 @@ class PhoneNumber:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        source = d.pop("source", UNSET)
+        source = _in_source
         if isinstance(source, str):
             try:
                 source_type_0 = PhoneNumberSource._value2member_map_.get(source)
@@ -201,6 +240,7 @@ class PhoneNumber:
         _instance._type_ = type_
         _instance._source = source
 
+        d = {} if len(src_dict) == 5 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

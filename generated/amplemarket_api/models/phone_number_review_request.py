@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,22 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="PhoneNumberReviewRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "user_id",
+    "reason",
+)
+_ABSENT: dict[str, Any] = {
+    "user_id": UNSET,
+    "reason": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "user_id",
+        "reason",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -76,15 +93,26 @@ class PhoneNumberReviewRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        user_id = d.pop("user_id", UNSET)
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_user_id,
+            _in_reason,
+        ) = _found
+        user_id = _in_user_id
 
-        reason = d.pop("reason", UNSET)
+        reason = _in_reason
 
         _instance = object.__new__(cls)
         _instance._user_id = user_id
         _instance._reason = reason
 
+        d = {} if len(src_dict) == 2 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

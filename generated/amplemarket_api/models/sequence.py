@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -12,6 +13,43 @@ from ..models.sequence_status import SequenceStatus
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Sequence")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "name",
+    "status",
+    "created_at",
+    "updated_at",
+    "created_by_user_id",
+    "created_by_user_email",
+    "dynamic_fields_used",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "name": UNSET,
+    "status": UNSET,
+    "created_at": UNSET,
+    "updated_at": UNSET,
+    "created_by_user_id": UNSET,
+    "created_by_user_email": UNSET,
+    "dynamic_fields_used": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "name",
+        "status",
+        "created_at",
+        "updated_at",
+        "created_by_user_id",
+        "created_by_user_email",
+        "dynamic_fields_used",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -247,12 +285,29 @@ class Sequence:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 9:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_name,
+            _in_status,
+            _in_created_at,
+            _in_updated_at,
+            _in_created_by_user_id,
+            _in_created_by_user_email,
+            _in_dynamic_fields_used,
+            _in_links,
+        ) = _found
+        id = _in_id
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        status = d.pop("status", UNSET)
+        status = _in_status
         if isinstance(status, str):
             try:
                 status_type_0 = SequenceStatus._value2member_map_.get(status)
@@ -262,7 +317,7 @@ class Sequence:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = _in_created_at
         if isinstance(created_at, str):
             try:
                 created_at_type_0 = datetime.datetime.fromisoformat(created_at)
@@ -271,7 +326,7 @@ class Sequence:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        updated_at = d.pop("updated_at", UNSET)
+        updated_at = _in_updated_at
         if isinstance(updated_at, str):
             try:
                 updated_at_type_0 = datetime.datetime.fromisoformat(updated_at)
@@ -280,11 +335,11 @@ class Sequence:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        created_by_user_id = d.pop("created_by_user_id", UNSET)
+        created_by_user_id = _in_created_by_user_id
 
-        created_by_user_email = d.pop("created_by_user_email", UNSET)
+        created_by_user_email = _in_created_by_user_email
 
-        dynamic_fields_used = d.pop("dynamic_fields_used", UNSET)
+        dynamic_fields_used = _in_dynamic_fields_used
         if isinstance(dynamic_fields_used, list):
             try:
                 dynamic_fields_used_type_0: list[Any] = dynamic_fields_used
@@ -293,7 +348,7 @@ class Sequence:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -313,6 +368,7 @@ class Sequence:
         _instance._dynamic_fields_used = dynamic_fields_used
         _instance._links = links
 
+        d = {} if len(src_dict) == 9 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

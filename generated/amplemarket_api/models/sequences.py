@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,22 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Sequences")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "sequences",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "sequences": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "sequences",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -86,29 +103,46 @@ class Sequences:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        sequences = d.pop("sequences", UNSET)
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_sequences,
+            _in_links,
+        ) = _found
+        sequences = _in_sequences
         if isinstance(sequences, list):
             try:
-                sequences_type_0 = []
-                _sequences_type_0 = sequences
-                for sequences_type_0_item_data in _sequences_type_0:
-                    sequences_type_0_item = sequences_type_0_item_data
-                    if isinstance(sequences_type_0_item, dict):
-                        try:
-                            sequences_type_0_item_type_0 = Sequence.from_dict(sequences_type_0_item)
+                try:
+                    sequences_type_0 = [
+                        Sequence.from_dict(sequences_type_0_item_data)
+                        if isinstance(sequences_type_0_item_data, dict)
+                        else sequences_type_0_item_data
+                        for sequences_type_0_item_data in sequences
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    sequences_type_0 = []
+                    for sequences_type_0_item_data in sequences:
+                        sequences_type_0_item = sequences_type_0_item_data
+                        if isinstance(sequences_type_0_item, dict):
+                            try:
+                                sequences_type_0_item_type_0 = Sequence.from_dict(sequences_type_0_item)
 
-                            sequences_type_0_item = sequences_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                sequences_type_0_item = sequences_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    sequences_type_0.append(sequences_type_0_item)
+                        sequences_type_0.append(sequences_type_0_item)
 
                 sequences = sequences_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -121,6 +155,7 @@ class Sequences:
         _instance._sequences = sequences
         _instance._links = links
 
+        d = {} if len(src_dict) == 2 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,15 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="SingleContact")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "contact",
+)
+_ABSENT: dict[str, Any] = {
+    "contact": UNSET,
+}
+_DECLARED = frozenset(("contact",))
 
 
 @_attrs_define(repr=False)
@@ -54,8 +64,15 @@ class SingleContact:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        contact = d.pop("contact", UNSET)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_contact = _found
+        contact = _in_contact
         if isinstance(contact, dict):
             try:
                 contact_type_0 = Contact.from_dict(contact)
@@ -67,6 +84,7 @@ class SingleContact:
         _instance = object.__new__(cls)
         _instance._contact = contact
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,17 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="StartBatchOfPersonEnrichmentsRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "leads",
+    "reveal_email",
+    "reveal_phone_numbers",
+)
+_ABSENT: dict[str, Any] = {
+    "reveal_email": UNSET,
+    "reveal_phone_numbers": UNSET,
+}
 
 
 @_attrs_define(repr=False)
@@ -73,17 +85,28 @@ class StartBatchOfPersonEnrichmentsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        if len(src_dict) < 3:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_leads,
+            _in_reveal_email,
+            _in_reveal_phone_numbers,
+        ) = _found
         leads = []
-        _leads = d.pop("leads")
+        _leads = _in_leads
         for leads_item_data in _leads:
             leads_item = StartBatchOfPersonEnrichmentsRequestLeadsItem.from_dict(leads_item_data)
 
             leads.append(leads_item)
 
-        reveal_email = d.pop("reveal_email", UNSET)
+        reveal_email = _in_reveal_email
 
-        reveal_phone_numbers = d.pop("reveal_phone_numbers", UNSET)
+        reveal_phone_numbers = _in_reveal_phone_numbers
 
         _instance = object.__new__(cls)
         _instance.leads = leads

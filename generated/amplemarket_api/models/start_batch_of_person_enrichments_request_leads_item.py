@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,24 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="StartBatchOfPersonEnrichmentsRequestLeadsItem")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "email",
+    "linkedin_url",
+    "company_domain",
+    "company_name",
+    "name",
+    "title",
+)
+_ABSENT: dict[str, Any] = {
+    "email": UNSET,
+    "linkedin_url": UNSET,
+    "company_domain": UNSET,
+    "company_name": UNSET,
+    "name": UNSET,
+    "title": UNSET,
+}
 
 
 @_attrs_define(repr=False)
@@ -135,18 +154,32 @@ class StartBatchOfPersonEnrichmentsRequestLeadsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email", UNSET)
+        if len(src_dict) < 6:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_email,
+            _in_linkedin_url,
+            _in_company_domain,
+            _in_company_name,
+            _in_name,
+            _in_title,
+        ) = _found
+        email = _in_email
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
-        company_domain = d.pop("company_domain", UNSET)
+        company_domain = _in_company_domain
 
-        company_name = d.pop("company_name", UNSET)
+        company_name = _in_company_name
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
         _instance = object.__new__(cls)
         _instance._email = email

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -12,6 +13,52 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, parse_uuid, short_repr
 
 T = TypeVar("T", bound="Task")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "automatic",
+    "type",
+    "status",
+    "due_on",
+    "finished_on",
+    "notes",
+    "sequence_key",
+    "sequence_name",
+    "user_id",
+    "user_email",
+    "contact",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "automatic": UNSET,
+    "type": UNSET,
+    "status": UNSET,
+    "due_on": UNSET,
+    "finished_on": UNSET,
+    "notes": UNSET,
+    "sequence_key": UNSET,
+    "sequence_name": UNSET,
+    "user_id": UNSET,
+    "user_email": UNSET,
+    "contact": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "automatic",
+        "type",
+        "status",
+        "due_on",
+        "finished_on",
+        "notes",
+        "sequence_key",
+        "sequence_name",
+        "user_id",
+        "user_email",
+        "contact",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -307,8 +354,28 @@ class Task:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 12:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_automatic,
+            _in_type_,
+            _in_status,
+            _in_due_on,
+            _in_finished_on,
+            _in_notes,
+            _in_sequence_key,
+            _in_sequence_name,
+            _in_user_id,
+            _in_user_email,
+            _in_contact,
+        ) = _found
+        id = _in_id
         if isinstance(id, str):
             try:
                 id_type_0 = parse_uuid(id)
@@ -317,13 +384,13 @@ class Task:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        automatic = d.pop("automatic", UNSET)
+        automatic = _in_automatic
 
-        type_ = d.pop("type", UNSET)
+        type_ = _in_type_
 
-        status = d.pop("status", UNSET)
+        status = _in_status
 
-        due_on = d.pop("due_on", UNSET)
+        due_on = _in_due_on
         if isinstance(due_on, str):
             try:
                 due_on_type_0 = datetime.datetime.fromisoformat(due_on)
@@ -332,7 +399,7 @@ class Task:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        finished_on = d.pop("finished_on", UNSET)
+        finished_on = _in_finished_on
         if isinstance(finished_on, str):
             try:
                 finished_on_type_0 = datetime.datetime.fromisoformat(finished_on)
@@ -341,17 +408,17 @@ class Task:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        notes = d.pop("notes", UNSET)
+        notes = _in_notes
 
-        sequence_key = d.pop("sequence_key", UNSET)
+        sequence_key = _in_sequence_key
 
-        sequence_name = d.pop("sequence_name", UNSET)
+        sequence_name = _in_sequence_name
 
-        user_id = d.pop("user_id", UNSET)
+        user_id = _in_user_id
 
-        user_email = d.pop("user_email", UNSET)
+        user_email = _in_user_email
 
-        contact = d.pop("contact", UNSET)
+        contact = _in_contact
         if isinstance(contact, dict):
             try:
                 contact_type_0 = TaskContact.from_dict(contact)
@@ -374,6 +441,7 @@ class Task:
         _instance._user_email = user_email
         _instance._contact = contact
 
+        d = {} if len(src_dict) == 12 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

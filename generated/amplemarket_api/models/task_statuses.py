@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,15 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="TaskStatuses")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "statuses",
+)
+_ABSENT: dict[str, Any] = {
+    "statuses": UNSET,
+}
+_DECLARED = frozenset(("statuses",))
 
 
 @_attrs_define(repr=False)
@@ -56,8 +66,15 @@ class TaskStatuses:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        statuses = d.pop("statuses", UNSET)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_statuses = _found
+        statuses = _in_statuses
         if isinstance(statuses, list):
             try:
                 statuses_type_0: list[Any] = statuses
@@ -69,6 +86,7 @@ class TaskStatuses:
         _instance = object.__new__(cls)
         _instance._statuses = statuses
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,22 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Tasks")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "tasks",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "tasks": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "tasks",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -86,29 +103,46 @@ class Tasks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        tasks = d.pop("tasks", UNSET)
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_tasks,
+            _in_links,
+        ) = _found
+        tasks = _in_tasks
         if isinstance(tasks, list):
             try:
-                tasks_type_0 = []
-                _tasks_type_0 = tasks
-                for tasks_type_0_item_data in _tasks_type_0:
-                    tasks_type_0_item = tasks_type_0_item_data
-                    if isinstance(tasks_type_0_item, dict):
-                        try:
-                            tasks_type_0_item_type_0 = Task.from_dict(tasks_type_0_item)
+                try:
+                    tasks_type_0 = [
+                        Task.from_dict(tasks_type_0_item_data)
+                        if isinstance(tasks_type_0_item_data, dict)
+                        else tasks_type_0_item_data
+                        for tasks_type_0_item_data in tasks
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    tasks_type_0 = []
+                    for tasks_type_0_item_data in tasks:
+                        tasks_type_0_item = tasks_type_0_item_data
+                        if isinstance(tasks_type_0_item, dict):
+                            try:
+                                tasks_type_0_item_type_0 = Task.from_dict(tasks_type_0_item)
 
-                            tasks_type_0_item = tasks_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                tasks_type_0_item = tasks_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    tasks_type_0.append(tasks_type_0_item)
+                        tasks_type_0.append(tasks_type_0_item)
 
                 tasks = tasks_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -121,6 +155,7 @@ class Tasks:
         _instance._tasks = tasks
         _instance._links = links
 
+        d = {} if len(src_dict) == 2 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,34 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="User")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "name",
+    "email",
+    "status",
+    "role",
+    "mailboxes",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "name": UNSET,
+    "email": UNSET,
+    "status": UNSET,
+    "role": UNSET,
+    "mailboxes": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "name",
+        "email",
+        "status",
+        "role",
+        "mailboxes",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -172,33 +201,54 @@ class User:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 6:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_name,
+            _in_email,
+            _in_status,
+            _in_role,
+            _in_mailboxes,
+        ) = _found
+        id = _in_id
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        status = d.pop("status", UNSET)
+        status = _in_status
 
-        role = d.pop("role", UNSET)
+        role = _in_role
 
-        mailboxes = d.pop("mailboxes", UNSET)
+        mailboxes = _in_mailboxes
         if isinstance(mailboxes, list):
             try:
-                mailboxes_type_0 = []
-                _mailboxes_type_0 = mailboxes
-                for mailboxes_type_0_item_data in _mailboxes_type_0:
-                    mailboxes_type_0_item = mailboxes_type_0_item_data
-                    if isinstance(mailboxes_type_0_item, dict):
-                        try:
-                            mailboxes_type_0_item_type_0 = Mailbox.from_dict(mailboxes_type_0_item)
+                try:
+                    mailboxes_type_0 = [
+                        Mailbox.from_dict(mailboxes_type_0_item_data)
+                        if isinstance(mailboxes_type_0_item_data, dict)
+                        else mailboxes_type_0_item_data
+                        for mailboxes_type_0_item_data in mailboxes
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    mailboxes_type_0 = []
+                    for mailboxes_type_0_item_data in mailboxes:
+                        mailboxes_type_0_item = mailboxes_type_0_item_data
+                        if isinstance(mailboxes_type_0_item, dict):
+                            try:
+                                mailboxes_type_0_item_type_0 = Mailbox.from_dict(mailboxes_type_0_item)
 
-                            mailboxes_type_0_item = mailboxes_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                mailboxes_type_0_item = mailboxes_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    mailboxes_type_0.append(mailboxes_type_0_item)
+                        mailboxes_type_0.append(mailboxes_type_0_item)
 
                 mailboxes = mailboxes_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -212,6 +262,7 @@ class User:
         _instance._role = role
         _instance._mailboxes = mailboxes
 
+        d = {} if len(src_dict) == 6 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

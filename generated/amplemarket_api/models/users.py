@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,22 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Users")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "users",
+    "_links",
+)
+_ABSENT: dict[str, Any] = {
+    "users": UNSET,
+    "_links": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "users",
+        "_links",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -86,29 +103,46 @@ class Users:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        users = d.pop("users", UNSET)
+        if len(src_dict) < 2:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_users,
+            _in_links,
+        ) = _found
+        users = _in_users
         if isinstance(users, list):
             try:
-                users_type_0 = []
-                _users_type_0 = users
-                for users_type_0_item_data in _users_type_0:
-                    users_type_0_item = users_type_0_item_data
-                    if isinstance(users_type_0_item, dict):
-                        try:
-                            users_type_0_item_type_0 = User.from_dict(users_type_0_item)
+                try:
+                    users_type_0 = [
+                        User.from_dict(users_type_0_item_data)
+                        if isinstance(users_type_0_item_data, dict)
+                        else users_type_0_item_data
+                        for users_type_0_item_data in users
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    users_type_0 = []
+                    for users_type_0_item_data in users:
+                        users_type_0_item = users_type_0_item_data
+                        if isinstance(users_type_0_item, dict):
+                            try:
+                                users_type_0_item_type_0 = User.from_dict(users_type_0_item)
 
-                            users_type_0_item = users_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                users_type_0_item = users_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    users_type_0.append(users_type_0_item)
+                        users_type_0.append(users_type_0_item)
 
                 users = users_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        links = d.pop("_links", UNSET)
+        links = _in_links
         if isinstance(links, dict):
             try:
                 links_type_0 = Links.from_dict(links)
@@ -121,6 +155,7 @@ class Users:
         _instance._users = users
         _instance._links = links
 
+        d = {} if len(src_dict) == 2 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,15 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ValidationErrors")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "validation_errors",
+)
+_ABSENT: dict[str, Any] = {
+    "validation_errors": UNSET,
+}
+_DECLARED = frozenset(("validation_errors",))
 
 
 @_attrs_define(repr=False)
@@ -64,25 +74,39 @@ class ValidationErrors:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        validation_errors = d.pop("validation_errors", UNSET)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_validation_errors = _found
+        validation_errors = _in_validation_errors
         if isinstance(validation_errors, list):
             try:
-                validation_errors_type_0 = []
-                _validation_errors_type_0 = validation_errors
-                for validation_errors_type_0_item_data in _validation_errors_type_0:
-                    validation_errors_type_0_item = validation_errors_type_0_item_data
-                    if isinstance(validation_errors_type_0_item, dict):
-                        try:
-                            validation_errors_type_0_item_type_0 = ValidationError.from_dict(
-                                validation_errors_type_0_item
-                            )
+                try:
+                    validation_errors_type_0 = [
+                        ValidationError.from_dict(validation_errors_type_0_item_data)
+                        if isinstance(validation_errors_type_0_item_data, dict)
+                        else validation_errors_type_0_item_data
+                        for validation_errors_type_0_item_data in validation_errors
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    validation_errors_type_0 = []
+                    for validation_errors_type_0_item_data in validation_errors:
+                        validation_errors_type_0_item = validation_errors_type_0_item_data
+                        if isinstance(validation_errors_type_0_item, dict):
+                            try:
+                                validation_errors_type_0_item_type_0 = ValidationError.from_dict(
+                                    validation_errors_type_0_item
+                                )
 
-                            validation_errors_type_0_item = validation_errors_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                validation_errors_type_0_item = validation_errors_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    validation_errors_type_0.append(validation_errors_type_0_item)
+                        validation_errors_type_0.append(validation_errors_type_0_item)
 
                 validation_errors = validation_errors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -91,6 +115,7 @@ class ValidationErrors:
         _instance = object.__new__(cls)
         _instance._validation_errors = validation_errors
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,43 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="BulkMatchDetail")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "first_name",
+    "last_name",
+    "name",
+    "email",
+    "hashed_email",
+    "organization_name",
+    "domain",
+    "id",
+    "linkedin_url",
+)
+_ABSENT: dict[str, Any] = {
+    "first_name": UNSET,
+    "last_name": UNSET,
+    "name": UNSET,
+    "email": UNSET,
+    "hashed_email": UNSET,
+    "organization_name": UNSET,
+    "domain": UNSET,
+    "id": UNSET,
+    "linkedin_url": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "first_name",
+        "last_name",
+        "name",
+        "email",
+        "hashed_email",
+        "organization_name",
+        "domain",
+        "id",
+        "linkedin_url",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -201,24 +239,41 @@ class BulkMatchDetail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        first_name = d.pop("first_name", UNSET)
+        if len(src_dict) < 9:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_first_name,
+            _in_last_name,
+            _in_name,
+            _in_email,
+            _in_hashed_email,
+            _in_organization_name,
+            _in_domain,
+            _in_id,
+            _in_linkedin_url,
+        ) = _found
+        first_name = _in_first_name
 
-        last_name = d.pop("last_name", UNSET)
+        last_name = _in_last_name
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        hashed_email = d.pop("hashed_email", UNSET)
+        hashed_email = _in_hashed_email
 
-        organization_name = d.pop("organization_name", UNSET)
+        organization_name = _in_organization_name
 
-        domain = d.pop("domain", UNSET)
+        domain = _in_domain
 
-        id = d.pop("id", UNSET)
+        id = _in_id
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
         _instance = object.__new__(cls)
         _instance._first_name = first_name
@@ -231,6 +286,7 @@ class BulkMatchDetail:
         _instance._id = id
         _instance._linkedin_url = linkedin_url
 
+        d = {} if len(src_dict) == 9 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,13 @@ from attrs import field as _attrs_field
 from ..types import short_repr
 
 T = TypeVar("T", bound="BulkMatchRequest")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "details",
+)
+_ABSENT: dict[str, Any] = {}
+_DECLARED = frozenset(("details",))
 
 
 @_attrs_define(repr=False)
@@ -41,9 +49,16 @@ class BulkMatchRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_details = _found
         details = []
-        _details = d.pop("details")
+        _details = _in_details
         for details_item_data in _details:
             details_item = BulkMatchDetail.from_dict(details_item_data)
 
@@ -52,6 +67,7 @@ class BulkMatchRequest:
         _instance = object.__new__(cls)
         _instance.details = details
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,40 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="BulkMatchResponse")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "status",
+    "error_code",
+    "error_message",
+    "total_requested_enrichments",
+    "unique_enriched_records",
+    "missing_records",
+    "credits_consumed",
+    "matches",
+)
+_ABSENT: dict[str, Any] = {
+    "status": UNSET,
+    "error_code": UNSET,
+    "error_message": UNSET,
+    "total_requested_enrichments": UNSET,
+    "unique_enriched_records": UNSET,
+    "missing_records": UNSET,
+    "credits_consumed": UNSET,
+    "matches": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "status",
+        "error_code",
+        "error_message",
+        "total_requested_enrichments",
+        "unique_enriched_records",
+        "missing_records",
+        "credits_consumed",
+        "matches",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -224,37 +259,60 @@ class BulkMatchResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        if len(src_dict) < 8:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_status,
+            _in_error_code,
+            _in_error_message,
+            _in_total_requested_enrichments,
+            _in_unique_enriched_records,
+            _in_missing_records,
+            _in_credits_consumed,
+            _in_matches,
+        ) = _found
+        status = _in_status
 
-        error_code = d.pop("error_code", UNSET)
+        error_code = _in_error_code
 
-        error_message = d.pop("error_message", UNSET)
+        error_message = _in_error_message
 
-        total_requested_enrichments = d.pop("total_requested_enrichments", UNSET)
+        total_requested_enrichments = _in_total_requested_enrichments
 
-        unique_enriched_records = d.pop("unique_enriched_records", UNSET)
+        unique_enriched_records = _in_unique_enriched_records
 
-        missing_records = d.pop("missing_records", UNSET)
+        missing_records = _in_missing_records
 
-        credits_consumed = d.pop("credits_consumed", UNSET)
+        credits_consumed = _in_credits_consumed
 
-        matches = d.pop("matches", UNSET)
+        matches = _in_matches
         if isinstance(matches, list):
             try:
-                matches_type_0 = []
-                _matches_type_0 = matches
-                for matches_type_0_item_data in _matches_type_0:
-                    matches_type_0_item = matches_type_0_item_data
-                    if isinstance(matches_type_0_item, dict):
-                        try:
-                            matches_type_0_item_type_0 = Person.from_dict(matches_type_0_item)
+                try:
+                    matches_type_0 = [
+                        Person.from_dict(matches_type_0_item_data)
+                        if isinstance(matches_type_0_item_data, dict)
+                        else matches_type_0_item_data
+                        for matches_type_0_item_data in matches
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    matches_type_0 = []
+                    for matches_type_0_item_data in matches:
+                        matches_type_0_item = matches_type_0_item_data
+                        if isinstance(matches_type_0_item, dict):
+                            try:
+                                matches_type_0_item_type_0 = Person.from_dict(matches_type_0_item)
 
-                            matches_type_0_item = matches_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                matches_type_0_item = matches_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    matches_type_0.append(matches_type_0_item)
+                        matches_type_0.append(matches_type_0_item)
 
                 matches = matches_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -270,6 +328,7 @@ class BulkMatchResponse:
         _instance._credits_consumed = credits_consumed
         _instance._matches = matches
 
+        d = {} if len(src_dict) == 8 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

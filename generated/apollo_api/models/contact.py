@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,205 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Contact")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "contact_roles",
+    "id",
+    "first_name",
+    "last_name",
+    "name",
+    "linkedin_url",
+    "title",
+    "contact_stage_id",
+    "owner_id",
+    "creator_id",
+    "person_id",
+    "email_needs_tickling",
+    "organization_name",
+    "source",
+    "original_source",
+    "organization_id",
+    "headline",
+    "photo_url",
+    "present_raw_address",
+    "linkedin_uid",
+    "extrapolated_email_confidence",
+    "salesforce_id",
+    "salesforce_lead_id",
+    "salesforce_contact_id",
+    "salesforce_account_id",
+    "crm_owner_id",
+    "created_at",
+    "emailer_campaign_ids",
+    "direct_dial_status",
+    "direct_dial_enrichment_failed_at",
+    "email_status",
+    "email_source",
+    "account_id",
+    "last_activity_date",
+    "hubspot_vid",
+    "hubspot_company_id",
+    "crm_id",
+    "sanitized_phone",
+    "merged_crm_ids",
+    "updated_at",
+    "queued_for_crm_push",
+    "suggested_from_rule_engine_config_id",
+    "email_unsubscribed",
+    "label_ids",
+    "has_pending_email_arcgate_request",
+    "has_email_arcgate_request",
+    "existence_level",
+    "email",
+    "email_from_customer",
+    "typed_custom_fields",
+    "custom_field_errors",
+    "crm_record_url",
+    "email_status_unavailable_reason",
+    "email_true_status",
+    "updated_email_true_status",
+    "contact_rule_config_statuses",
+    "source_display_name",
+    "contact_emails",
+    "time_zone",
+    "phone_numbers",
+    "account_phone_note",
+    "free_domain",
+    "is_likely_to_engage",
+)
+_ABSENT: dict[str, Any] = {
+    "contact_roles": UNSET,
+    "id": UNSET,
+    "first_name": UNSET,
+    "last_name": UNSET,
+    "name": UNSET,
+    "linkedin_url": UNSET,
+    "title": UNSET,
+    "contact_stage_id": UNSET,
+    "owner_id": UNSET,
+    "creator_id": UNSET,
+    "person_id": UNSET,
+    "email_needs_tickling": UNSET,
+    "organization_name": UNSET,
+    "source": UNSET,
+    "original_source": UNSET,
+    "organization_id": UNSET,
+    "headline": UNSET,
+    "photo_url": UNSET,
+    "present_raw_address": UNSET,
+    "linkedin_uid": UNSET,
+    "extrapolated_email_confidence": UNSET,
+    "salesforce_id": UNSET,
+    "salesforce_lead_id": UNSET,
+    "salesforce_contact_id": UNSET,
+    "salesforce_account_id": UNSET,
+    "crm_owner_id": UNSET,
+    "created_at": UNSET,
+    "emailer_campaign_ids": UNSET,
+    "direct_dial_status": UNSET,
+    "direct_dial_enrichment_failed_at": UNSET,
+    "email_status": UNSET,
+    "email_source": UNSET,
+    "account_id": UNSET,
+    "last_activity_date": UNSET,
+    "hubspot_vid": UNSET,
+    "hubspot_company_id": UNSET,
+    "crm_id": UNSET,
+    "sanitized_phone": UNSET,
+    "merged_crm_ids": UNSET,
+    "updated_at": UNSET,
+    "queued_for_crm_push": UNSET,
+    "suggested_from_rule_engine_config_id": UNSET,
+    "email_unsubscribed": UNSET,
+    "label_ids": UNSET,
+    "has_pending_email_arcgate_request": UNSET,
+    "has_email_arcgate_request": UNSET,
+    "existence_level": UNSET,
+    "email": UNSET,
+    "email_from_customer": UNSET,
+    "typed_custom_fields": UNSET,
+    "custom_field_errors": UNSET,
+    "crm_record_url": UNSET,
+    "email_status_unavailable_reason": UNSET,
+    "email_true_status": UNSET,
+    "updated_email_true_status": UNSET,
+    "contact_rule_config_statuses": UNSET,
+    "source_display_name": UNSET,
+    "contact_emails": UNSET,
+    "time_zone": UNSET,
+    "phone_numbers": UNSET,
+    "account_phone_note": UNSET,
+    "free_domain": UNSET,
+    "is_likely_to_engage": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "contact_roles",
+        "id",
+        "first_name",
+        "last_name",
+        "name",
+        "linkedin_url",
+        "title",
+        "contact_stage_id",
+        "owner_id",
+        "creator_id",
+        "person_id",
+        "email_needs_tickling",
+        "organization_name",
+        "source",
+        "original_source",
+        "organization_id",
+        "headline",
+        "photo_url",
+        "present_raw_address",
+        "linkedin_uid",
+        "extrapolated_email_confidence",
+        "salesforce_id",
+        "salesforce_lead_id",
+        "salesforce_contact_id",
+        "salesforce_account_id",
+        "crm_owner_id",
+        "created_at",
+        "emailer_campaign_ids",
+        "direct_dial_status",
+        "direct_dial_enrichment_failed_at",
+        "email_status",
+        "email_source",
+        "account_id",
+        "last_activity_date",
+        "hubspot_vid",
+        "hubspot_company_id",
+        "crm_id",
+        "sanitized_phone",
+        "merged_crm_ids",
+        "updated_at",
+        "queued_for_crm_push",
+        "suggested_from_rule_engine_config_id",
+        "email_unsubscribed",
+        "label_ids",
+        "has_pending_email_arcgate_request",
+        "has_email_arcgate_request",
+        "existence_level",
+        "email",
+        "email_from_customer",
+        "typed_custom_fields",
+        "custom_field_errors",
+        "crm_record_url",
+        "email_status_unavailable_reason",
+        "email_true_status",
+        "updated_email_true_status",
+        "contact_rule_config_statuses",
+        "source_display_name",
+        "contact_emails",
+        "time_zone",
+        "phone_numbers",
+        "account_phone_note",
+        "free_domain",
+        "is_likely_to_engage",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -1433,8 +1633,79 @@ class Contact:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        contact_roles = d.pop("contact_roles", UNSET)
+        if len(src_dict) < 63:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_contact_roles,
+            _in_id,
+            _in_first_name,
+            _in_last_name,
+            _in_name,
+            _in_linkedin_url,
+            _in_title,
+            _in_contact_stage_id,
+            _in_owner_id,
+            _in_creator_id,
+            _in_person_id,
+            _in_email_needs_tickling,
+            _in_organization_name,
+            _in_source,
+            _in_original_source,
+            _in_organization_id,
+            _in_headline,
+            _in_photo_url,
+            _in_present_raw_address,
+            _in_linkedin_uid,
+            _in_extrapolated_email_confidence,
+            _in_salesforce_id,
+            _in_salesforce_lead_id,
+            _in_salesforce_contact_id,
+            _in_salesforce_account_id,
+            _in_crm_owner_id,
+            _in_created_at,
+            _in_emailer_campaign_ids,
+            _in_direct_dial_status,
+            _in_direct_dial_enrichment_failed_at,
+            _in_email_status,
+            _in_email_source,
+            _in_account_id,
+            _in_last_activity_date,
+            _in_hubspot_vid,
+            _in_hubspot_company_id,
+            _in_crm_id,
+            _in_sanitized_phone,
+            _in_merged_crm_ids,
+            _in_updated_at,
+            _in_queued_for_crm_push,
+            _in_suggested_from_rule_engine_config_id,
+            _in_email_unsubscribed,
+            _in_label_ids,
+            _in_has_pending_email_arcgate_request,
+            _in_has_email_arcgate_request,
+            _in_existence_level,
+            _in_email,
+            _in_email_from_customer,
+            _in_typed_custom_fields,
+            _in_custom_field_errors,
+            _in_crm_record_url,
+            _in_email_status_unavailable_reason,
+            _in_email_true_status,
+            _in_updated_email_true_status,
+            _in_contact_rule_config_statuses,
+            _in_source_display_name,
+            _in_contact_emails,
+            _in_time_zone,
+            _in_phone_numbers,
+            _in_account_phone_note,
+            _in_free_domain,
+            _in_is_likely_to_engage,
+        ) = _found
+        contact_roles = _in_contact_roles
         if isinstance(contact_roles, list):
             try:
                 contact_roles_type_0: list[Any] = contact_roles
@@ -1443,57 +1714,57 @@ class Contact:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        id = d.pop("id", UNSET)
+        id = _in_id
 
-        first_name = d.pop("first_name", UNSET)
+        first_name = _in_first_name
 
-        last_name = d.pop("last_name", UNSET)
+        last_name = _in_last_name
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        contact_stage_id = d.pop("contact_stage_id", UNSET)
+        contact_stage_id = _in_contact_stage_id
 
-        owner_id = d.pop("owner_id", UNSET)
+        owner_id = _in_owner_id
 
-        creator_id = d.pop("creator_id", UNSET)
+        creator_id = _in_creator_id
 
-        person_id = d.pop("person_id", UNSET)
+        person_id = _in_person_id
 
-        email_needs_tickling = d.pop("email_needs_tickling", UNSET)
+        email_needs_tickling = _in_email_needs_tickling
 
-        organization_name = d.pop("organization_name", UNSET)
+        organization_name = _in_organization_name
 
-        source = d.pop("source", UNSET)
+        source = _in_source
 
-        original_source = d.pop("original_source", UNSET)
+        original_source = _in_original_source
 
-        organization_id = d.pop("organization_id", UNSET)
+        organization_id = _in_organization_id
 
-        headline = d.pop("headline", UNSET)
+        headline = _in_headline
 
-        photo_url = d.pop("photo_url", UNSET)
+        photo_url = _in_photo_url
 
-        present_raw_address = d.pop("present_raw_address", UNSET)
+        present_raw_address = _in_present_raw_address
 
-        linkedin_uid = d.pop("linkedin_uid", UNSET)
+        linkedin_uid = _in_linkedin_uid
 
-        extrapolated_email_confidence = d.pop("extrapolated_email_confidence", UNSET)
+        extrapolated_email_confidence = _in_extrapolated_email_confidence
 
-        salesforce_id = d.pop("salesforce_id", UNSET)
+        salesforce_id = _in_salesforce_id
 
-        salesforce_lead_id = d.pop("salesforce_lead_id", UNSET)
+        salesforce_lead_id = _in_salesforce_lead_id
 
-        salesforce_contact_id = d.pop("salesforce_contact_id", UNSET)
+        salesforce_contact_id = _in_salesforce_contact_id
 
-        salesforce_account_id = d.pop("salesforce_account_id", UNSET)
+        salesforce_account_id = _in_salesforce_account_id
 
-        crm_owner_id = d.pop("crm_owner_id", UNSET)
+        crm_owner_id = _in_crm_owner_id
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = _in_created_at
         if isinstance(created_at, str):
             try:
                 created_at_type_0 = datetime.datetime.fromisoformat(created_at)
@@ -1502,7 +1773,7 @@ class Contact:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        emailer_campaign_ids = d.pop("emailer_campaign_ids", UNSET)
+        emailer_campaign_ids = _in_emailer_campaign_ids
         if isinstance(emailer_campaign_ids, list):
             try:
                 emailer_campaign_ids_type_0: list[Any] = emailer_campaign_ids
@@ -1511,9 +1782,9 @@ class Contact:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        direct_dial_status = d.pop("direct_dial_status", UNSET)
+        direct_dial_status = _in_direct_dial_status
 
-        direct_dial_enrichment_failed_at = d.pop("direct_dial_enrichment_failed_at", UNSET)
+        direct_dial_enrichment_failed_at = _in_direct_dial_enrichment_failed_at
         if isinstance(direct_dial_enrichment_failed_at, str):
             try:
                 direct_dial_enrichment_failed_at_type_0 = datetime.datetime.fromisoformat(
@@ -1524,25 +1795,25 @@ class Contact:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        email_status = d.pop("email_status", UNSET)
+        email_status = _in_email_status
 
-        email_source = d.pop("email_source", UNSET)
+        email_source = _in_email_source
 
-        account_id = d.pop("account_id", UNSET)
+        account_id = _in_account_id
 
-        last_activity_date = d.pop("last_activity_date", UNSET)
+        last_activity_date = _in_last_activity_date
 
-        hubspot_vid = d.pop("hubspot_vid", UNSET)
+        hubspot_vid = _in_hubspot_vid
 
-        hubspot_company_id = d.pop("hubspot_company_id", UNSET)
+        hubspot_company_id = _in_hubspot_company_id
 
-        crm_id = d.pop("crm_id", UNSET)
+        crm_id = _in_crm_id
 
-        sanitized_phone = d.pop("sanitized_phone", UNSET)
+        sanitized_phone = _in_sanitized_phone
 
-        merged_crm_ids = d.pop("merged_crm_ids", UNSET)
+        merged_crm_ids = _in_merged_crm_ids
 
-        updated_at = d.pop("updated_at", UNSET)
+        updated_at = _in_updated_at
         if isinstance(updated_at, str):
             try:
                 updated_at_type_0 = datetime.datetime.fromisoformat(updated_at)
@@ -1551,13 +1822,13 @@ class Contact:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        queued_for_crm_push = d.pop("queued_for_crm_push", UNSET)
+        queued_for_crm_push = _in_queued_for_crm_push
 
-        suggested_from_rule_engine_config_id = d.pop("suggested_from_rule_engine_config_id", UNSET)
+        suggested_from_rule_engine_config_id = _in_suggested_from_rule_engine_config_id
 
-        email_unsubscribed = d.pop("email_unsubscribed", UNSET)
+        email_unsubscribed = _in_email_unsubscribed
 
-        label_ids = d.pop("label_ids", UNSET)
+        label_ids = _in_label_ids
         if isinstance(label_ids, list):
             try:
                 label_ids_type_0: list[Any] = label_ids
@@ -1566,17 +1837,17 @@ class Contact:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        has_pending_email_arcgate_request = d.pop("has_pending_email_arcgate_request", UNSET)
+        has_pending_email_arcgate_request = _in_has_pending_email_arcgate_request
 
-        has_email_arcgate_request = d.pop("has_email_arcgate_request", UNSET)
+        has_email_arcgate_request = _in_has_email_arcgate_request
 
-        existence_level = d.pop("existence_level", UNSET)
+        existence_level = _in_existence_level
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        email_from_customer = d.pop("email_from_customer", UNSET)
+        email_from_customer = _in_email_from_customer
 
-        typed_custom_fields = d.pop("typed_custom_fields", UNSET)
+        typed_custom_fields = _in_typed_custom_fields
         if isinstance(typed_custom_fields, dict):
             try:
                 typed_custom_fields_type_0 = ContactTypedCustomFields.from_dict(typed_custom_fields)
@@ -1585,17 +1856,17 @@ class Contact:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        custom_field_errors = d.pop("custom_field_errors", UNSET)
+        custom_field_errors = _in_custom_field_errors
 
-        crm_record_url = d.pop("crm_record_url", UNSET)
+        crm_record_url = _in_crm_record_url
 
-        email_status_unavailable_reason = d.pop("email_status_unavailable_reason", UNSET)
+        email_status_unavailable_reason = _in_email_status_unavailable_reason
 
-        email_true_status = d.pop("email_true_status", UNSET)
+        email_true_status = _in_email_true_status
 
-        updated_email_true_status = d.pop("updated_email_true_status", UNSET)
+        updated_email_true_status = _in_updated_email_true_status
 
-        contact_rule_config_statuses = d.pop("contact_rule_config_statuses", UNSET)
+        contact_rule_config_statuses = _in_contact_rule_config_statuses
         if isinstance(contact_rule_config_statuses, list):
             try:
                 contact_rule_config_statuses_type_0: list[Any] = contact_rule_config_statuses
@@ -1604,57 +1875,71 @@ class Contact:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        source_display_name = d.pop("source_display_name", UNSET)
+        source_display_name = _in_source_display_name
 
-        contact_emails = d.pop("contact_emails", UNSET)
+        contact_emails = _in_contact_emails
         if isinstance(contact_emails, list):
             try:
-                contact_emails_type_0 = []
-                _contact_emails_type_0 = contact_emails
-                for contact_emails_type_0_item_data in _contact_emails_type_0:
-                    contact_emails_type_0_item = contact_emails_type_0_item_data
-                    if isinstance(contact_emails_type_0_item, dict):
-                        try:
-                            contact_emails_type_0_item_type_0 = ContactEmail.from_dict(contact_emails_type_0_item)
+                try:
+                    contact_emails_type_0 = [
+                        ContactEmail.from_dict(contact_emails_type_0_item_data)
+                        if isinstance(contact_emails_type_0_item_data, dict)
+                        else contact_emails_type_0_item_data
+                        for contact_emails_type_0_item_data in contact_emails
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    contact_emails_type_0 = []
+                    for contact_emails_type_0_item_data in contact_emails:
+                        contact_emails_type_0_item = contact_emails_type_0_item_data
+                        if isinstance(contact_emails_type_0_item, dict):
+                            try:
+                                contact_emails_type_0_item_type_0 = ContactEmail.from_dict(contact_emails_type_0_item)
 
-                            contact_emails_type_0_item = contact_emails_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                contact_emails_type_0_item = contact_emails_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    contact_emails_type_0.append(contact_emails_type_0_item)
+                        contact_emails_type_0.append(contact_emails_type_0_item)
 
                 contact_emails = contact_emails_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        time_zone = d.pop("time_zone", UNSET)
+        time_zone = _in_time_zone
 
-        phone_numbers = d.pop("phone_numbers", UNSET)
+        phone_numbers = _in_phone_numbers
         if isinstance(phone_numbers, list):
             try:
-                phone_numbers_type_0 = []
-                _phone_numbers_type_0 = phone_numbers
-                for phone_numbers_type_0_item_data in _phone_numbers_type_0:
-                    phone_numbers_type_0_item = phone_numbers_type_0_item_data
-                    if isinstance(phone_numbers_type_0_item, dict):
-                        try:
-                            phone_numbers_type_0_item_type_0 = PhoneNumber.from_dict(phone_numbers_type_0_item)
+                try:
+                    phone_numbers_type_0 = [
+                        PhoneNumber.from_dict(phone_numbers_type_0_item_data)
+                        if isinstance(phone_numbers_type_0_item_data, dict)
+                        else phone_numbers_type_0_item_data
+                        for phone_numbers_type_0_item_data in phone_numbers
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    phone_numbers_type_0 = []
+                    for phone_numbers_type_0_item_data in phone_numbers:
+                        phone_numbers_type_0_item = phone_numbers_type_0_item_data
+                        if isinstance(phone_numbers_type_0_item, dict):
+                            try:
+                                phone_numbers_type_0_item_type_0 = PhoneNumber.from_dict(phone_numbers_type_0_item)
 
-                            phone_numbers_type_0_item = phone_numbers_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                phone_numbers_type_0_item = phone_numbers_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    phone_numbers_type_0.append(phone_numbers_type_0_item)
+                        phone_numbers_type_0.append(phone_numbers_type_0_item)
 
                 phone_numbers = phone_numbers_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        account_phone_note = d.pop("account_phone_note", UNSET)
+        account_phone_note = _in_account_phone_note
 
-        free_domain = d.pop("free_domain", UNSET)
+        free_domain = _in_free_domain
 
-        is_likely_to_engage = d.pop("is_likely_to_engage", UNSET)
+        is_likely_to_engage = _in_is_likely_to_engage
 
         _instance = object.__new__(cls)
         _instance._contact_roles = contact_roles
@@ -1721,6 +2006,7 @@ class Contact:
         _instance._free_domain = free_domain
         _instance._is_likely_to_engage = is_likely_to_engage
 
+        d = {} if len(src_dict) == 63 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,43 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="ContactEmail")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "email",
+    "email_md5",
+    "email_sha256",
+    "email_status",
+    "email_source",
+    "extrapolated_email_confidence",
+    "position",
+    "email_from_customer",
+    "free_domain",
+)
+_ABSENT: dict[str, Any] = {
+    "email": UNSET,
+    "email_md5": UNSET,
+    "email_sha256": UNSET,
+    "email_status": UNSET,
+    "email_source": UNSET,
+    "extrapolated_email_confidence": UNSET,
+    "position": UNSET,
+    "email_from_customer": UNSET,
+    "free_domain": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "email",
+        "email_md5",
+        "email_sha256",
+        "email_status",
+        "email_source",
+        "extrapolated_email_confidence",
+        "position",
+        "email_from_customer",
+        "free_domain",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -225,24 +263,41 @@ class ContactEmail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email", UNSET)
+        if len(src_dict) < 9:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_email,
+            _in_email_md5,
+            _in_email_sha256,
+            _in_email_status,
+            _in_email_source,
+            _in_extrapolated_email_confidence,
+            _in_position,
+            _in_email_from_customer,
+            _in_free_domain,
+        ) = _found
+        email = _in_email
 
-        email_md5 = d.pop("email_md5", UNSET)
+        email_md5 = _in_email_md5
 
-        email_sha256 = d.pop("email_sha256", UNSET)
+        email_sha256 = _in_email_sha256
 
-        email_status = d.pop("email_status", UNSET)
+        email_status = _in_email_status
 
-        email_source = d.pop("email_source", UNSET)
+        email_source = _in_email_source
 
-        extrapolated_email_confidence = d.pop("extrapolated_email_confidence", UNSET)
+        extrapolated_email_confidence = _in_extrapolated_email_confidence
 
-        position = d.pop("position", UNSET)
+        position = _in_position
 
-        email_from_customer = d.pop("email_from_customer", UNSET)
+        email_from_customer = _in_email_from_customer
 
-        free_domain = d.pop("free_domain", UNSET)
+        free_domain = _in_free_domain
 
         _instance = object.__new__(cls)
         _instance._email = email
@@ -255,6 +310,7 @@ class ContactEmail:
         _instance._email_from_customer = email_from_customer
         _instance._free_domain = free_domain
 
+        d = {} if len(src_dict) == 9 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

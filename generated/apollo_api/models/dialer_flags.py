@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,28 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="DialerFlags")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "country_name",
+    "country_enabled",
+    "high_risk_calling_enabled",
+    "potential_high_risk_number",
+)
+_ABSENT: dict[str, Any] = {
+    "country_name": UNSET,
+    "country_enabled": UNSET,
+    "high_risk_calling_enabled": UNSET,
+    "potential_high_risk_number": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "country_name",
+        "country_enabled",
+        "high_risk_calling_enabled",
+        "potential_high_risk_number",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -122,14 +145,26 @@ class DialerFlags:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        country_name = d.pop("country_name", UNSET)
+        if len(src_dict) < 4:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_country_name,
+            _in_country_enabled,
+            _in_high_risk_calling_enabled,
+            _in_potential_high_risk_number,
+        ) = _found
+        country_name = _in_country_name
 
-        country_enabled = d.pop("country_enabled", UNSET)
+        country_enabled = _in_country_enabled
 
-        high_risk_calling_enabled = d.pop("high_risk_calling_enabled", UNSET)
+        high_risk_calling_enabled = _in_high_risk_calling_enabled
 
-        potential_high_risk_number = d.pop("potential_high_risk_number", UNSET)
+        potential_high_risk_number = _in_potential_high_risk_number
 
         _instance = object.__new__(cls)
         _instance._country_name = country_name
@@ -137,6 +172,7 @@ class DialerFlags:
         _instance._high_risk_calling_enabled = high_risk_calling_enabled
         _instance._potential_high_risk_number = potential_high_risk_number
 
+        d = {} if len(src_dict) == 4 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

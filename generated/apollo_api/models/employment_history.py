@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,70 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="EmploymentHistory")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "_id",
+    "created_at",
+    "current",
+    "degree",
+    "description",
+    "emails",
+    "end_date",
+    "grade_level",
+    "kind",
+    "major",
+    "organization_id",
+    "organization_name",
+    "raw_address",
+    "start_date",
+    "title",
+    "updated_at",
+    "id",
+    "key",
+)
+_ABSENT: dict[str, Any] = {
+    "_id": UNSET,
+    "created_at": UNSET,
+    "current": UNSET,
+    "degree": UNSET,
+    "description": UNSET,
+    "emails": UNSET,
+    "end_date": UNSET,
+    "grade_level": UNSET,
+    "kind": UNSET,
+    "major": UNSET,
+    "organization_id": UNSET,
+    "organization_name": UNSET,
+    "raw_address": UNSET,
+    "start_date": UNSET,
+    "title": UNSET,
+    "updated_at": UNSET,
+    "id": UNSET,
+    "key": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "_id",
+        "created_at",
+        "current",
+        "degree",
+        "description",
+        "emails",
+        "end_date",
+        "grade_level",
+        "kind",
+        "major",
+        "organization_id",
+        "organization_name",
+        "raw_address",
+        "start_date",
+        "title",
+        "updated_at",
+        "id",
+        "key",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -420,10 +485,36 @@ class EmploymentHistory:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        field_id = d.pop("_id", UNSET)
+        if len(src_dict) < 18:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_field_id,
+            _in_created_at,
+            _in_current,
+            _in_degree,
+            _in_description,
+            _in_emails,
+            _in_end_date,
+            _in_grade_level,
+            _in_kind,
+            _in_major,
+            _in_organization_id,
+            _in_organization_name,
+            _in_raw_address,
+            _in_start_date,
+            _in_title,
+            _in_updated_at,
+            _in_id,
+            _in_key,
+        ) = _found
+        field_id = _in_field_id
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = _in_created_at
         if isinstance(created_at, str):
             try:
                 created_at_type_0 = datetime.datetime.fromisoformat(created_at)
@@ -432,15 +523,15 @@ class EmploymentHistory:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        current = d.pop("current", UNSET)
+        current = _in_current
 
-        degree = d.pop("degree", UNSET)
+        degree = _in_degree
 
-        description = d.pop("description", UNSET)
+        description = _in_description
 
-        emails = d.pop("emails", UNSET)
+        emails = _in_emails
 
-        end_date = d.pop("end_date", UNSET)
+        end_date = _in_end_date
         if isinstance(end_date, str):
             try:
                 end_date_type_0 = datetime.date.fromisoformat(end_date)
@@ -449,19 +540,19 @@ class EmploymentHistory:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        grade_level = d.pop("grade_level", UNSET)
+        grade_level = _in_grade_level
 
-        kind = d.pop("kind", UNSET)
+        kind = _in_kind
 
-        major = d.pop("major", UNSET)
+        major = _in_major
 
-        organization_id = d.pop("organization_id", UNSET)
+        organization_id = _in_organization_id
 
-        organization_name = d.pop("organization_name", UNSET)
+        organization_name = _in_organization_name
 
-        raw_address = d.pop("raw_address", UNSET)
+        raw_address = _in_raw_address
 
-        start_date = d.pop("start_date", UNSET)
+        start_date = _in_start_date
         if isinstance(start_date, str):
             try:
                 start_date_type_0 = datetime.date.fromisoformat(start_date)
@@ -470,9 +561,9 @@ class EmploymentHistory:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        updated_at = d.pop("updated_at", UNSET)
+        updated_at = _in_updated_at
         if isinstance(updated_at, str):
             try:
                 updated_at_type_0 = datetime.datetime.fromisoformat(updated_at)
@@ -481,9 +572,9 @@ class EmploymentHistory:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        id = d.pop("id", UNSET)
+        id = _in_id
 
-        key = d.pop("key", UNSET)
+        key = _in_key
 
         _instance = object.__new__(cls)
         _instance._field_id = field_id
@@ -505,6 +596,7 @@ class EmploymentHistory:
         _instance._id = id
         _instance._key = key
 
+        d = {} if len(src_dict) == 18 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

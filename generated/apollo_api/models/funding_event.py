@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,37 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="FundingEvent")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "date",
+    "news_url",
+    "type",
+    "investors",
+    "amount",
+    "currency",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "date": UNSET,
+    "news_url": UNSET,
+    "type": UNSET,
+    "investors": UNSET,
+    "amount": UNSET,
+    "currency": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "date",
+        "news_url",
+        "type",
+        "investors",
+        "amount",
+        "currency",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -194,10 +226,25 @@ class FundingEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 7:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_date,
+            _in_news_url,
+            _in_type_,
+            _in_investors,
+            _in_amount,
+            _in_currency,
+        ) = _found
+        id = _in_id
 
-        date = d.pop("date", UNSET)
+        date = _in_date
         if isinstance(date, str):
             try:
                 date_type_0 = datetime.datetime.fromisoformat(date)
@@ -206,15 +253,15 @@ class FundingEvent:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        news_url = d.pop("news_url", UNSET)
+        news_url = _in_news_url
 
-        type_ = d.pop("type", UNSET)
+        type_ = _in_type_
 
-        investors = d.pop("investors", UNSET)
+        investors = _in_investors
 
-        amount = d.pop("amount", UNSET)
+        amount = _in_amount
 
-        currency = d.pop("currency", UNSET)
+        currency = _in_currency
 
         _instance = object.__new__(cls)
         _instance._id = id
@@ -225,6 +272,7 @@ class FundingEvent:
         _instance._amount = amount
         _instance._currency = currency
 
+        d = {} if len(src_dict) == 7 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,15 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="MatchResponse")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "person",
+)
+_ABSENT: dict[str, Any] = {
+    "person": UNSET,
+}
+_DECLARED = frozenset(("person",))
 
 
 @_attrs_define(repr=False)
@@ -55,8 +65,15 @@ class MatchResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        person = d.pop("person", UNSET)
+        if len(src_dict) < 1:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        _in_person = _found
+        person = _in_person
         if isinstance(person, dict):
             try:
                 person_type_0 = Person.from_dict(person)
@@ -68,6 +85,7 @@ class MatchResponse:
         _instance = object.__new__(cls)
         _instance._person = person
 
+        d = {} if len(src_dict) == 1 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +12,172 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Organization")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "name",
+    "website_url",
+    "blog_url",
+    "angellist_url",
+    "linkedin_url",
+    "twitter_url",
+    "facebook_url",
+    "primary_phone",
+    "languages",
+    "alexa_ranking",
+    "phone",
+    "linkedin_uid",
+    "founded_year",
+    "publicly_traded_symbol",
+    "publicly_traded_exchange",
+    "logo_url",
+    "crunchbase_url",
+    "primary_domain",
+    "industry",
+    "keywords",
+    "estimated_num_employees",
+    "industries",
+    "secondary_industries",
+    "snippets_loaded",
+    "industry_tag_id",
+    "industry_tag_hash",
+    "retail_location_count",
+    "raw_address",
+    "street_address",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "owned_by_organization_id",
+    "seo_description",
+    "short_description",
+    "suborganizations",
+    "num_suborganizations",
+    "annual_revenue_printed",
+    "annual_revenue",
+    "total_funding",
+    "total_funding_printed",
+    "latest_funding_round_date",
+    "latest_funding_stage",
+    "funding_events",
+    "technology_names",
+    "current_technologies",
+    "org_chart_root_people_ids",
+    "org_chart_sector",
+    "org_chart_removed",
+    "org_chart_show_department_filter",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "name": UNSET,
+    "website_url": UNSET,
+    "blog_url": UNSET,
+    "angellist_url": UNSET,
+    "linkedin_url": UNSET,
+    "twitter_url": UNSET,
+    "facebook_url": UNSET,
+    "primary_phone": UNSET,
+    "languages": UNSET,
+    "alexa_ranking": UNSET,
+    "phone": UNSET,
+    "linkedin_uid": UNSET,
+    "founded_year": UNSET,
+    "publicly_traded_symbol": UNSET,
+    "publicly_traded_exchange": UNSET,
+    "logo_url": UNSET,
+    "crunchbase_url": UNSET,
+    "primary_domain": UNSET,
+    "industry": UNSET,
+    "keywords": UNSET,
+    "estimated_num_employees": UNSET,
+    "industries": UNSET,
+    "secondary_industries": UNSET,
+    "snippets_loaded": UNSET,
+    "industry_tag_id": UNSET,
+    "industry_tag_hash": UNSET,
+    "retail_location_count": UNSET,
+    "raw_address": UNSET,
+    "street_address": UNSET,
+    "city": UNSET,
+    "state": UNSET,
+    "postal_code": UNSET,
+    "country": UNSET,
+    "owned_by_organization_id": UNSET,
+    "seo_description": UNSET,
+    "short_description": UNSET,
+    "suborganizations": UNSET,
+    "num_suborganizations": UNSET,
+    "annual_revenue_printed": UNSET,
+    "annual_revenue": UNSET,
+    "total_funding": UNSET,
+    "total_funding_printed": UNSET,
+    "latest_funding_round_date": UNSET,
+    "latest_funding_stage": UNSET,
+    "funding_events": UNSET,
+    "technology_names": UNSET,
+    "current_technologies": UNSET,
+    "org_chart_root_people_ids": UNSET,
+    "org_chart_sector": UNSET,
+    "org_chart_removed": UNSET,
+    "org_chart_show_department_filter": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "name",
+        "website_url",
+        "blog_url",
+        "angellist_url",
+        "linkedin_url",
+        "twitter_url",
+        "facebook_url",
+        "primary_phone",
+        "languages",
+        "alexa_ranking",
+        "phone",
+        "linkedin_uid",
+        "founded_year",
+        "publicly_traded_symbol",
+        "publicly_traded_exchange",
+        "logo_url",
+        "crunchbase_url",
+        "primary_domain",
+        "industry",
+        "keywords",
+        "estimated_num_employees",
+        "industries",
+        "secondary_industries",
+        "snippets_loaded",
+        "industry_tag_id",
+        "industry_tag_hash",
+        "retail_location_count",
+        "raw_address",
+        "street_address",
+        "city",
+        "state",
+        "postal_code",
+        "country",
+        "owned_by_organization_id",
+        "seo_description",
+        "short_description",
+        "suborganizations",
+        "num_suborganizations",
+        "annual_revenue_printed",
+        "annual_revenue",
+        "total_funding",
+        "total_funding_printed",
+        "latest_funding_round_date",
+        "latest_funding_stage",
+        "funding_events",
+        "technology_names",
+        "current_technologies",
+        "org_chart_root_people_ids",
+        "org_chart_sector",
+        "org_chart_removed",
+        "org_chart_show_department_filter",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -1279,24 +1446,84 @@ class Organization:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 52:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_name,
+            _in_website_url,
+            _in_blog_url,
+            _in_angellist_url,
+            _in_linkedin_url,
+            _in_twitter_url,
+            _in_facebook_url,
+            _in_primary_phone,
+            _in_languages,
+            _in_alexa_ranking,
+            _in_phone,
+            _in_linkedin_uid,
+            _in_founded_year,
+            _in_publicly_traded_symbol,
+            _in_publicly_traded_exchange,
+            _in_logo_url,
+            _in_crunchbase_url,
+            _in_primary_domain,
+            _in_industry,
+            _in_keywords,
+            _in_estimated_num_employees,
+            _in_industries,
+            _in_secondary_industries,
+            _in_snippets_loaded,
+            _in_industry_tag_id,
+            _in_industry_tag_hash,
+            _in_retail_location_count,
+            _in_raw_address,
+            _in_street_address,
+            _in_city,
+            _in_state,
+            _in_postal_code,
+            _in_country,
+            _in_owned_by_organization_id,
+            _in_seo_description,
+            _in_short_description,
+            _in_suborganizations,
+            _in_num_suborganizations,
+            _in_annual_revenue_printed,
+            _in_annual_revenue,
+            _in_total_funding,
+            _in_total_funding_printed,
+            _in_latest_funding_round_date,
+            _in_latest_funding_stage,
+            _in_funding_events,
+            _in_technology_names,
+            _in_current_technologies,
+            _in_org_chart_root_people_ids,
+            _in_org_chart_sector,
+            _in_org_chart_removed,
+            _in_org_chart_show_department_filter,
+        ) = _found
+        id = _in_id
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        website_url = d.pop("website_url", UNSET)
+        website_url = _in_website_url
 
-        blog_url = d.pop("blog_url", UNSET)
+        blog_url = _in_blog_url
 
-        angellist_url = d.pop("angellist_url", UNSET)
+        angellist_url = _in_angellist_url
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
-        twitter_url = d.pop("twitter_url", UNSET)
+        twitter_url = _in_twitter_url
 
-        facebook_url = d.pop("facebook_url", UNSET)
+        facebook_url = _in_facebook_url
 
-        primary_phone = d.pop("primary_phone", UNSET)
+        primary_phone = _in_primary_phone
         if isinstance(primary_phone, dict):
             try:
                 primary_phone_type_0 = OrganizationPrimaryPhone.from_dict(primary_phone)
@@ -1305,7 +1532,7 @@ class Organization:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        languages = d.pop("languages", UNSET)
+        languages = _in_languages
         if isinstance(languages, list):
             try:
                 languages_type_0: list[Any] = languages
@@ -1314,57 +1541,47 @@ class Organization:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        alexa_ranking = d.pop("alexa_ranking", UNSET)
+        alexa_ranking = _in_alexa_ranking
 
-        phone = d.pop("phone", UNSET)
+        phone = _in_phone
 
-        linkedin_uid = d.pop("linkedin_uid", UNSET)
+        linkedin_uid = _in_linkedin_uid
 
-        founded_year = d.pop("founded_year", UNSET)
+        founded_year = _in_founded_year
 
-        publicly_traded_symbol = d.pop("publicly_traded_symbol", UNSET)
+        publicly_traded_symbol = _in_publicly_traded_symbol
 
-        publicly_traded_exchange = d.pop("publicly_traded_exchange", UNSET)
+        publicly_traded_exchange = _in_publicly_traded_exchange
 
-        logo_url = d.pop("logo_url", UNSET)
+        logo_url = _in_logo_url
 
-        crunchbase_url = d.pop("crunchbase_url", UNSET)
+        crunchbase_url = _in_crunchbase_url
 
-        primary_domain = d.pop("primary_domain", UNSET)
+        primary_domain = _in_primary_domain
 
-        industry = d.pop("industry", UNSET)
+        industry = _in_industry
 
-        keywords = d.pop("keywords", UNSET)
+        keywords = _in_keywords
         if isinstance(keywords, list):
             try:
-                keywords_type_0 = []
-                _keywords_type_0 = keywords
-                for keywords_type_0_item_data in _keywords_type_0:
-                    keywords_type_0_item = keywords_type_0_item_data
-
-                    keywords_type_0.append(keywords_type_0_item)
+                keywords_type_0 = list(keywords)
 
                 keywords = keywords_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        estimated_num_employees = d.pop("estimated_num_employees", UNSET)
+        estimated_num_employees = _in_estimated_num_employees
 
-        industries = d.pop("industries", UNSET)
+        industries = _in_industries
         if isinstance(industries, list):
             try:
-                industries_type_0 = []
-                _industries_type_0 = industries
-                for industries_type_0_item_data in _industries_type_0:
-                    industries_type_0_item = industries_type_0_item_data
-
-                    industries_type_0.append(industries_type_0_item)
+                industries_type_0 = list(industries)
 
                 industries = industries_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        secondary_industries = d.pop("secondary_industries", UNSET)
+        secondary_industries = _in_secondary_industries
         if isinstance(secondary_industries, list):
             try:
                 secondary_industries_type_0: list[Any] = secondary_industries
@@ -1373,11 +1590,11 @@ class Organization:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        snippets_loaded = d.pop("snippets_loaded", UNSET)
+        snippets_loaded = _in_snippets_loaded
 
-        industry_tag_id = d.pop("industry_tag_id", UNSET)
+        industry_tag_id = _in_industry_tag_id
 
-        industry_tag_hash = d.pop("industry_tag_hash", UNSET)
+        industry_tag_hash = _in_industry_tag_hash
         if isinstance(industry_tag_hash, dict):
             try:
                 industry_tag_hash_type_0 = OrganizationIndustryTagHash.from_dict(industry_tag_hash)
@@ -1386,27 +1603,27 @@ class Organization:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        retail_location_count = d.pop("retail_location_count", UNSET)
+        retail_location_count = _in_retail_location_count
 
-        raw_address = d.pop("raw_address", UNSET)
+        raw_address = _in_raw_address
 
-        street_address = d.pop("street_address", UNSET)
+        street_address = _in_street_address
 
-        city = d.pop("city", UNSET)
+        city = _in_city
 
-        state = d.pop("state", UNSET)
+        state = _in_state
 
-        postal_code = d.pop("postal_code", UNSET)
+        postal_code = _in_postal_code
 
-        country = d.pop("country", UNSET)
+        country = _in_country
 
-        owned_by_organization_id = d.pop("owned_by_organization_id", UNSET)
+        owned_by_organization_id = _in_owned_by_organization_id
 
-        seo_description = d.pop("seo_description", UNSET)
+        seo_description = _in_seo_description
 
-        short_description = d.pop("short_description", UNSET)
+        short_description = _in_short_description
 
-        suborganizations = d.pop("suborganizations", UNSET)
+        suborganizations = _in_suborganizations
         if isinstance(suborganizations, list):
             try:
                 suborganizations_type_0: list[Any] = suborganizations
@@ -1415,17 +1632,17 @@ class Organization:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        num_suborganizations = d.pop("num_suborganizations", UNSET)
+        num_suborganizations = _in_num_suborganizations
 
-        annual_revenue_printed = d.pop("annual_revenue_printed", UNSET)
+        annual_revenue_printed = _in_annual_revenue_printed
 
-        annual_revenue = d.pop("annual_revenue", UNSET)
+        annual_revenue = _in_annual_revenue
 
-        total_funding = d.pop("total_funding", UNSET)
+        total_funding = _in_total_funding
 
-        total_funding_printed = d.pop("total_funding_printed", UNSET)
+        total_funding_printed = _in_total_funding_printed
 
-        latest_funding_round_date = d.pop("latest_funding_round_date", UNSET)
+        latest_funding_round_date = _in_latest_funding_round_date
         if isinstance(latest_funding_round_date, str):
             try:
                 latest_funding_round_date_type_0 = datetime.datetime.fromisoformat(latest_funding_round_date)
@@ -1434,85 +1651,89 @@ class Organization:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        latest_funding_stage = d.pop("latest_funding_stage", UNSET)
+        latest_funding_stage = _in_latest_funding_stage
 
-        funding_events = d.pop("funding_events", UNSET)
+        funding_events = _in_funding_events
         if isinstance(funding_events, list):
             try:
-                funding_events_type_0 = []
-                _funding_events_type_0 = funding_events
-                for funding_events_type_0_item_data in _funding_events_type_0:
-                    funding_events_type_0_item = funding_events_type_0_item_data
-                    if isinstance(funding_events_type_0_item, dict):
-                        try:
-                            funding_events_type_0_item_type_0 = FundingEvent.from_dict(funding_events_type_0_item)
+                try:
+                    funding_events_type_0 = [
+                        FundingEvent.from_dict(funding_events_type_0_item_data)
+                        if isinstance(funding_events_type_0_item_data, dict)
+                        else funding_events_type_0_item_data
+                        for funding_events_type_0_item_data in funding_events
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    funding_events_type_0 = []
+                    for funding_events_type_0_item_data in funding_events:
+                        funding_events_type_0_item = funding_events_type_0_item_data
+                        if isinstance(funding_events_type_0_item, dict):
+                            try:
+                                funding_events_type_0_item_type_0 = FundingEvent.from_dict(funding_events_type_0_item)
 
-                            funding_events_type_0_item = funding_events_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                funding_events_type_0_item = funding_events_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    funding_events_type_0.append(funding_events_type_0_item)
+                        funding_events_type_0.append(funding_events_type_0_item)
 
                 funding_events = funding_events_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        technology_names = d.pop("technology_names", UNSET)
+        technology_names = _in_technology_names
         if isinstance(technology_names, list):
             try:
-                technology_names_type_0 = []
-                _technology_names_type_0 = technology_names
-                for technology_names_type_0_item_data in _technology_names_type_0:
-                    technology_names_type_0_item = technology_names_type_0_item_data
-
-                    technology_names_type_0.append(technology_names_type_0_item)
+                technology_names_type_0 = list(technology_names)
 
                 technology_names = technology_names_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        current_technologies = d.pop("current_technologies", UNSET)
+        current_technologies = _in_current_technologies
         if isinstance(current_technologies, list):
             try:
-                current_technologies_type_0 = []
-                _current_technologies_type_0 = current_technologies
-                for current_technologies_type_0_item_data in _current_technologies_type_0:
-                    current_technologies_type_0_item = current_technologies_type_0_item_data
-                    if isinstance(current_technologies_type_0_item, dict):
-                        try:
-                            current_technologies_type_0_item_type_0 = Technology.from_dict(
-                                current_technologies_type_0_item
-                            )
+                try:
+                    current_technologies_type_0 = [
+                        Technology.from_dict(current_technologies_type_0_item_data)
+                        if isinstance(current_technologies_type_0_item_data, dict)
+                        else current_technologies_type_0_item_data
+                        for current_technologies_type_0_item_data in current_technologies
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    current_technologies_type_0 = []
+                    for current_technologies_type_0_item_data in current_technologies:
+                        current_technologies_type_0_item = current_technologies_type_0_item_data
+                        if isinstance(current_technologies_type_0_item, dict):
+                            try:
+                                current_technologies_type_0_item_type_0 = Technology.from_dict(
+                                    current_technologies_type_0_item
+                                )
 
-                            current_technologies_type_0_item = current_technologies_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                current_technologies_type_0_item = current_technologies_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    current_technologies_type_0.append(current_technologies_type_0_item)
+                        current_technologies_type_0.append(current_technologies_type_0_item)
 
                 current_technologies = current_technologies_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        org_chart_root_people_ids = d.pop("org_chart_root_people_ids", UNSET)
+        org_chart_root_people_ids = _in_org_chart_root_people_ids
         if isinstance(org_chart_root_people_ids, list):
             try:
-                org_chart_root_people_ids_type_0 = []
-                _org_chart_root_people_ids_type_0 = org_chart_root_people_ids
-                for org_chart_root_people_ids_type_0_item_data in _org_chart_root_people_ids_type_0:
-                    org_chart_root_people_ids_type_0_item = org_chart_root_people_ids_type_0_item_data
-
-                    org_chart_root_people_ids_type_0.append(org_chart_root_people_ids_type_0_item)
+                org_chart_root_people_ids_type_0 = list(org_chart_root_people_ids)
 
                 org_chart_root_people_ids = org_chart_root_people_ids_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        org_chart_sector = d.pop("org_chart_sector", UNSET)
+        org_chart_sector = _in_org_chart_sector
 
-        org_chart_removed = d.pop("org_chart_removed", UNSET)
+        org_chart_removed = _in_org_chart_removed
 
-        org_chart_show_department_filter = d.pop("org_chart_show_department_filter", UNSET)
+        org_chart_show_department_filter = _in_org_chart_show_department_filter
 
         _instance = object.__new__(cls)
         _instance._id = id
@@ -1568,6 +1789,7 @@ class Organization:
         _instance._org_chart_removed = org_chart_removed
         _instance._org_chart_show_department_filter = org_chart_show_department_filter
 
+        d = {} if len(src_dict) == 52 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -30,9 +30,9 @@ class OrganizationPrimaryPhone:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
         _instance = object.__new__(cls)
 
+        d = dict(src_dict)
         _instance.additional_properties = d
         return _instance
 

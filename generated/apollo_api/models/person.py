@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,106 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Person")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "id",
+    "first_name",
+    "last_name",
+    "name",
+    "linkedin_url",
+    "title",
+    "email_status",
+    "photo_url",
+    "twitter_url",
+    "github_url",
+    "facebook_url",
+    "extrapolated_email_confidence",
+    "headline",
+    "email",
+    "organization_id",
+    "employment_history",
+    "state",
+    "city",
+    "country",
+    "contact_id",
+    "contact",
+    "revealed_for_current_team",
+    "organization",
+    "is_likely_to_engage",
+    "intent_strength",
+    "show_intent",
+    "departments",
+    "subdepartments",
+    "functions",
+    "seniority",
+)
+_ABSENT: dict[str, Any] = {
+    "id": UNSET,
+    "first_name": UNSET,
+    "last_name": UNSET,
+    "name": UNSET,
+    "linkedin_url": UNSET,
+    "title": UNSET,
+    "email_status": UNSET,
+    "photo_url": UNSET,
+    "twitter_url": UNSET,
+    "github_url": UNSET,
+    "facebook_url": UNSET,
+    "extrapolated_email_confidence": UNSET,
+    "headline": UNSET,
+    "email": UNSET,
+    "organization_id": UNSET,
+    "employment_history": UNSET,
+    "state": UNSET,
+    "city": UNSET,
+    "country": UNSET,
+    "contact_id": UNSET,
+    "contact": UNSET,
+    "revealed_for_current_team": UNSET,
+    "organization": UNSET,
+    "is_likely_to_engage": UNSET,
+    "intent_strength": UNSET,
+    "show_intent": UNSET,
+    "departments": UNSET,
+    "subdepartments": UNSET,
+    "functions": UNSET,
+    "seniority": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "id",
+        "first_name",
+        "last_name",
+        "name",
+        "linkedin_url",
+        "title",
+        "email_status",
+        "photo_url",
+        "twitter_url",
+        "github_url",
+        "facebook_url",
+        "extrapolated_email_confidence",
+        "headline",
+        "email",
+        "organization_id",
+        "employment_history",
+        "state",
+        "city",
+        "country",
+        "contact_id",
+        "contact",
+        "revealed_for_current_team",
+        "organization",
+        "is_likely_to_engage",
+        "intent_strength",
+        "show_intent",
+        "departments",
+        "subdepartments",
+        "functions",
+        "seniority",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -743,69 +844,114 @@ class Person:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if len(src_dict) < 30:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_id,
+            _in_first_name,
+            _in_last_name,
+            _in_name,
+            _in_linkedin_url,
+            _in_title,
+            _in_email_status,
+            _in_photo_url,
+            _in_twitter_url,
+            _in_github_url,
+            _in_facebook_url,
+            _in_extrapolated_email_confidence,
+            _in_headline,
+            _in_email,
+            _in_organization_id,
+            _in_employment_history,
+            _in_state,
+            _in_city,
+            _in_country,
+            _in_contact_id,
+            _in_contact,
+            _in_revealed_for_current_team,
+            _in_organization,
+            _in_is_likely_to_engage,
+            _in_intent_strength,
+            _in_show_intent,
+            _in_departments,
+            _in_subdepartments,
+            _in_functions,
+            _in_seniority,
+        ) = _found
+        id = _in_id
 
-        first_name = d.pop("first_name", UNSET)
+        first_name = _in_first_name
 
-        last_name = d.pop("last_name", UNSET)
+        last_name = _in_last_name
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        linkedin_url = d.pop("linkedin_url", UNSET)
+        linkedin_url = _in_linkedin_url
 
-        title = d.pop("title", UNSET)
+        title = _in_title
 
-        email_status = d.pop("email_status", UNSET)
+        email_status = _in_email_status
 
-        photo_url = d.pop("photo_url", UNSET)
+        photo_url = _in_photo_url
 
-        twitter_url = d.pop("twitter_url", UNSET)
+        twitter_url = _in_twitter_url
 
-        github_url = d.pop("github_url", UNSET)
+        github_url = _in_github_url
 
-        facebook_url = d.pop("facebook_url", UNSET)
+        facebook_url = _in_facebook_url
 
-        extrapolated_email_confidence = d.pop("extrapolated_email_confidence", UNSET)
+        extrapolated_email_confidence = _in_extrapolated_email_confidence
 
-        headline = d.pop("headline", UNSET)
+        headline = _in_headline
 
-        email = d.pop("email", UNSET)
+        email = _in_email
 
-        organization_id = d.pop("organization_id", UNSET)
+        organization_id = _in_organization_id
 
-        employment_history = d.pop("employment_history", UNSET)
+        employment_history = _in_employment_history
         if isinstance(employment_history, list):
             try:
-                employment_history_type_0 = []
-                _employment_history_type_0 = employment_history
-                for employment_history_type_0_item_data in _employment_history_type_0:
-                    employment_history_type_0_item = employment_history_type_0_item_data
-                    if isinstance(employment_history_type_0_item, dict):
-                        try:
-                            employment_history_type_0_item_type_0 = EmploymentHistory.from_dict(
-                                employment_history_type_0_item
-                            )
+                try:
+                    employment_history_type_0 = [
+                        EmploymentHistory.from_dict(employment_history_type_0_item_data)
+                        if isinstance(employment_history_type_0_item_data, dict)
+                        else employment_history_type_0_item_data
+                        for employment_history_type_0_item_data in employment_history
+                    ]
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    employment_history_type_0 = []
+                    for employment_history_type_0_item_data in employment_history:
+                        employment_history_type_0_item = employment_history_type_0_item_data
+                        if isinstance(employment_history_type_0_item, dict):
+                            try:
+                                employment_history_type_0_item_type_0 = EmploymentHistory.from_dict(
+                                    employment_history_type_0_item
+                                )
 
-                            employment_history_type_0_item = employment_history_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
+                                employment_history_type_0_item = employment_history_type_0_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
 
-                    employment_history_type_0.append(employment_history_type_0_item)
+                        employment_history_type_0.append(employment_history_type_0_item)
 
                 employment_history = employment_history_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        state = d.pop("state", UNSET)
+        state = _in_state
 
-        city = d.pop("city", UNSET)
+        city = _in_city
 
-        country = d.pop("country", UNSET)
+        country = _in_country
 
-        contact_id = d.pop("contact_id", UNSET)
+        contact_id = _in_contact_id
 
-        contact = d.pop("contact", UNSET)
+        contact = _in_contact
         if isinstance(contact, dict):
             try:
                 contact_type_0 = Contact.from_dict(contact)
@@ -814,9 +960,9 @@ class Person:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        revealed_for_current_team = d.pop("revealed_for_current_team", UNSET)
+        revealed_for_current_team = _in_revealed_for_current_team
 
-        organization = d.pop("organization", UNSET)
+        organization = _in_organization
         if isinstance(organization, dict):
             try:
                 organization_type_0 = Organization.from_dict(organization)
@@ -825,55 +971,40 @@ class Person:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        is_likely_to_engage = d.pop("is_likely_to_engage", UNSET)
+        is_likely_to_engage = _in_is_likely_to_engage
 
-        intent_strength = d.pop("intent_strength", UNSET)
+        intent_strength = _in_intent_strength
 
-        show_intent = d.pop("show_intent", UNSET)
+        show_intent = _in_show_intent
 
-        departments = d.pop("departments", UNSET)
+        departments = _in_departments
         if isinstance(departments, list):
             try:
-                departments_type_0 = []
-                _departments_type_0 = departments
-                for departments_type_0_item_data in _departments_type_0:
-                    departments_type_0_item = departments_type_0_item_data
-
-                    departments_type_0.append(departments_type_0_item)
+                departments_type_0 = list(departments)
 
                 departments = departments_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        subdepartments = d.pop("subdepartments", UNSET)
+        subdepartments = _in_subdepartments
         if isinstance(subdepartments, list):
             try:
-                subdepartments_type_0 = []
-                _subdepartments_type_0 = subdepartments
-                for subdepartments_type_0_item_data in _subdepartments_type_0:
-                    subdepartments_type_0_item = subdepartments_type_0_item_data
-
-                    subdepartments_type_0.append(subdepartments_type_0_item)
+                subdepartments_type_0 = list(subdepartments)
 
                 subdepartments = subdepartments_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        functions = d.pop("functions", UNSET)
+        functions = _in_functions
         if isinstance(functions, list):
             try:
-                functions_type_0 = []
-                _functions_type_0 = functions
-                for functions_type_0_item_data in _functions_type_0:
-                    functions_type_0_item = functions_type_0_item_data
-
-                    functions_type_0.append(functions_type_0_item)
+                functions_type_0 = list(functions)
 
                 functions = functions_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
 
-        seniority = d.pop("seniority", UNSET)
+        seniority = _in_seniority
 
         _instance = object.__new__(cls)
         _instance._id = id
@@ -907,6 +1038,7 @@ class Person:
         _instance._functions = functions
         _instance._seniority = seniority
 
+        d = {} if len(src_dict) == 30 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

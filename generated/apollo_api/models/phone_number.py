@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,40 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="PhoneNumber")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "raw_number",
+    "sanitized_number",
+    "type",
+    "position",
+    "status",
+    "dnc_status",
+    "dnc_other_info",
+    "dialer_flags",
+)
+_ABSENT: dict[str, Any] = {
+    "raw_number": UNSET,
+    "sanitized_number": UNSET,
+    "type": UNSET,
+    "position": UNSET,
+    "status": UNSET,
+    "dnc_status": UNSET,
+    "dnc_other_info": UNSET,
+    "dialer_flags": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "raw_number",
+        "sanitized_number",
+        "type",
+        "position",
+        "status",
+        "dnc_status",
+        "dnc_other_info",
+        "dialer_flags",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -201,22 +236,38 @@ class PhoneNumber:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        raw_number = d.pop("raw_number", UNSET)
+        if len(src_dict) < 8:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_raw_number,
+            _in_sanitized_number,
+            _in_type_,
+            _in_position,
+            _in_status,
+            _in_dnc_status,
+            _in_dnc_other_info,
+            _in_dialer_flags,
+        ) = _found
+        raw_number = _in_raw_number
 
-        sanitized_number = d.pop("sanitized_number", UNSET)
+        sanitized_number = _in_sanitized_number
 
-        type_ = d.pop("type", UNSET)
+        type_ = _in_type_
 
-        position = d.pop("position", UNSET)
+        position = _in_position
 
-        status = d.pop("status", UNSET)
+        status = _in_status
 
-        dnc_status = d.pop("dnc_status", UNSET)
+        dnc_status = _in_dnc_status
 
-        dnc_other_info = d.pop("dnc_other_info", UNSET)
+        dnc_other_info = _in_dnc_other_info
 
-        dialer_flags = d.pop("dialer_flags", UNSET)
+        dialer_flags = _in_dialer_flags
         if isinstance(dialer_flags, dict):
             try:
                 dialer_flags_type_0 = DialerFlags.from_dict(dialer_flags)
@@ -235,6 +286,7 @@ class PhoneNumber:
         _instance._dnc_other_info = dnc_other_info
         _instance._dialer_flags = dialer_flags
 
+        d = {} if len(src_dict) == 8 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -10,6 +11,25 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset, short_repr
 
 T = TypeVar("T", bound="Technology")
+
+# from_dict reads every declared key in one C call; an absent optional key reads as UNSET.
+_FIELDS = _itemgetter(
+    "uid",
+    "name",
+    "category",
+)
+_ABSENT: dict[str, Any] = {
+    "uid": UNSET,
+    "name": UNSET,
+    "category": UNSET,
+}
+_DECLARED = frozenset(
+    (
+        "uid",
+        "name",
+        "category",
+    )
+)
 
 
 @_attrs_define(repr=False)
@@ -99,18 +119,30 @@ class Technology:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        uid = d.pop("uid", UNSET)
+        if len(src_dict) < 3:
+            src_dict = {**_ABSENT, **src_dict}
+        try:
+            _found = _FIELDS(src_dict)
+        except KeyError:
+            src_dict = {**_ABSENT, **src_dict}
+            _found = _FIELDS(src_dict)
+        (
+            _in_uid,
+            _in_name,
+            _in_category,
+        ) = _found
+        uid = _in_uid
 
-        name = d.pop("name", UNSET)
+        name = _in_name
 
-        category = d.pop("category", UNSET)
+        category = _in_category
 
         _instance = object.__new__(cls)
         _instance._uid = uid
         _instance._name = name
         _instance._category = category
 
+        d = {} if len(src_dict) == 3 else {key: value for key, value in src_dict.items() if key not in _DECLARED}
         _instance.additional_properties = d
         return _instance
 

@@ -7,7 +7,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.errors import Errors
 from ...models.lead_lists import LeadLists
-from ...types import UNSET, Response, Unset, status_code_of
+from ...types import (
+    UNSET,
+    Response,
+    Unset,
+    parse_model,
+    paused_gc,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -52,35 +59,31 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     bytes stay available in ``Response.content`` for the caller to inspect.
     """
     try:
-        return _parse_documented(client=client, response=response)
+        with paused_gc:  # thousands of new objects that all survive: collecting meanwhile is wasted work
+            return _parse_documented(client=client, response=response)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
 def _parse_documented(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Errors | LeadLists | None:
     if response.status_code == 200:
-        response_200 = LeadLists.from_dict(response.json())
-
+        response_200 = parse_model(response.content, LeadLists)
         return response_200
 
     if response.status_code == 400:
-        response_400 = Errors.from_dict(response.json())
-
+        response_400 = parse_model(response.content, Errors)
         return response_400
 
     if response.status_code == 401:
-        response_401 = Errors.from_dict(response.json())
-
+        response_401 = parse_model(response.content, Errors)
         return response_401
 
     if response.status_code == 429:
-        response_429 = Errors.from_dict(response.json())
-
+        response_429 = parse_model(response.content, Errors)
         return response_429
 
     if response.status_code == 500:
-        response_500 = Errors.from_dict(response.json())
-
+        response_500 = parse_model(response.content, Errors)
         return response_500
 
     if client.raise_on_unexpected_status:

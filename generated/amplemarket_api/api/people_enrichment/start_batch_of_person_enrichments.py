@@ -10,7 +10,12 @@ from ...models.person_enrichment import PersonEnrichment
 from ...models.start_batch_of_person_enrichments_request import (
     StartBatchOfPersonEnrichmentsRequest,
 )
-from ...types import Response, status_code_of
+from ...types import (
+    Response,
+    parse_model,
+    paused_gc,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -41,7 +46,8 @@ def _parse_response(
     bytes stay available in ``Response.content`` for the caller to inspect.
     """
     try:
-        return _parse_documented(client=client, response=response)
+        with paused_gc:  # thousands of new objects that all survive: collecting meanwhile is wasted work
+            return _parse_documented(client=client, response=response)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -50,33 +56,27 @@ def _parse_documented(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Errors | PersonEnrichment | None:
     if response.status_code == 202:
-        response_202 = PersonEnrichment.from_dict(response.json())
-
+        response_202 = parse_model(response.content, PersonEnrichment)
         return response_202
 
     if response.status_code == 400:
-        response_400 = Errors.from_dict(response.json())
-
+        response_400 = parse_model(response.content, Errors)
         return response_400
 
     if response.status_code == 401:
-        response_401 = Errors.from_dict(response.json())
-
+        response_401 = parse_model(response.content, Errors)
         return response_401
 
     if response.status_code == 402:
-        response_402 = Errors.from_dict(response.json())
-
+        response_402 = parse_model(response.content, Errors)
         return response_402
 
     if response.status_code == 429:
-        response_429 = Errors.from_dict(response.json())
-
+        response_429 = parse_model(response.content, Errors)
         return response_429
 
     if response.status_code == 500:
-        response_500 = Errors.from_dict(response.json())
-
+        response_500 = parse_model(response.content, Errors)
         return response_500
 
     if client.raise_on_unexpected_status:

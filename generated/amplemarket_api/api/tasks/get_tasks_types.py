@@ -7,7 +7,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.errors import Errors
 from ...models.task_types import TaskTypes
-from ...types import Response, status_code_of
+from ...types import (
+    Response,
+    parse_model,
+    paused_gc,
+    status_code_of,
+)
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -27,30 +32,27 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     bytes stay available in ``Response.content`` for the caller to inspect.
     """
     try:
-        return _parse_documented(client=client, response=response)
+        with paused_gc:  # thousands of new objects that all survive: collecting meanwhile is wasted work
+            return _parse_documented(client=client, response=response)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
 def _parse_documented(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Errors | TaskTypes | None:
     if response.status_code == 200:
-        response_200 = TaskTypes.from_dict(response.json())
-
+        response_200 = parse_model(response.content, TaskTypes)
         return response_200
 
     if response.status_code == 401:
-        response_401 = Errors.from_dict(response.json())
-
+        response_401 = parse_model(response.content, Errors)
         return response_401
 
     if response.status_code == 429:
-        response_429 = Errors.from_dict(response.json())
-
+        response_429 = parse_model(response.content, Errors)
         return response_429
 
     if response.status_code == 500:
-        response_500 = Errors.from_dict(response.json())
-
+        response_500 = parse_model(response.content, Errors)
         return response_500
 
     if client.raise_on_unexpected_status:

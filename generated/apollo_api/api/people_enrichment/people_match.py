@@ -7,7 +7,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.match_response import MatchResponse
-from ...types import UNSET, Response, Unset, status_code_of
+from ...types import (
+    UNSET,
+    Response,
+    Unset,
+    parse_model,
+    paused_gc,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -72,7 +79,8 @@ def _parse_response(
     bytes stay available in ``Response.content`` for the caller to inspect.
     """
     try:
-        return _parse_documented(client=client, response=response)
+        with paused_gc:  # thousands of new objects that all survive: collecting meanwhile is wasted work
+            return _parse_documented(client=client, response=response)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -81,23 +89,19 @@ def _parse_documented(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponse | MatchResponse | None:
     if response.status_code == 200:
-        response_200 = MatchResponse.from_dict(response.json())
-
+        response_200 = parse_model(response.content, MatchResponse)
         return response_200
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
+        response_401 = parse_model(response.content, ErrorResponse)
         return response_401
 
     if response.status_code == 422:
-        response_422 = ErrorResponse.from_dict(response.json())
-
+        response_422 = parse_model(response.content, ErrorResponse)
         return response_422
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
-
+        response_429 = parse_model(response.content, ErrorResponse)
         return response_429
 
     if client.raise_on_unexpected_status:
