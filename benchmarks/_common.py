@@ -97,6 +97,13 @@ class Timings:
     def best(self, name: str) -> float:
         return min(self.samples[name])
 
+    def ratio(self, name: str, baseline: str, per: float = 1.0) -> float:
+        """The median over the rounds of ``name``'s time over ``baseline``'s in the same round (``per``: the
+        baseline's time is divided by it, for a ratio per result): a slow patch on the machine, which hits
+        both of a round, cancels out instead of landing on whichever case ran during it."""
+        pairs = zip(self.samples[name], self.samples[baseline], strict=True)
+        return statistics.median(mine / (theirs / per) for mine, theirs in pairs)
+
     def spread(self, name: str) -> float:
         """(max - min) / median over the rounds: how noisy the case was."""
         values = self.samples[name]
