@@ -95,12 +95,17 @@ def _api(name: str) -> Any:
     return module
 
 
-def _unset(value: Any) -> Any:
-    if value is None:
-        from amplemarket_api.types import UNSET  # with attrs: imported when first needed, not by import amplemarket
+_UNSET: list[Any] = []  # amplemarket_api.types.UNSET, imported (with attrs) when first needed, not by import amplemarket
 
-        return UNSET
-    return value
+
+def _unset(value: Any) -> Any:
+    if value is not None:
+        return value
+    if not _UNSET:
+        from amplemarket_api.types import UNSET
+
+        _UNSET.append(UNSET)
+    return _UNSET[0]
 
 
 def _text(value: Any) -> str | None:
@@ -281,9 +286,9 @@ def _uuid(problems: Problems, where: str, value: Any) -> None:
 
 # --------------------------------------------------------------------------- requests
 def find_person(**query: Any) -> Request[models.Person]:
-    check_person_query({k: v for k, v in query.items() if not k.startswith("reveal_")})
-    args = {k: _unset(v) for k, v in query.items()}
-    return endpoint_request(_api("people_enrichment.single_person_enrichment"), models.Person, _parser(), **args)
+    given = {k: v for k, v in query.items() if v is not None}  # what is left out is sent as nothing (UNSET)
+    check_person_query({k: v for k, v in given.items() if not k.startswith("reveal_")})
+    return endpoint_request(_api("people_enrichment.single_person_enrichment"), models.Person, _parser(), **given)
 
 
 def find_company(domain: str | None, linkedin_url: str | None) -> Request[models.Company]:
