@@ -95,7 +95,8 @@ def _api(name: str) -> Any:
     return module
 
 
-_UNSET: list[Any] = []  # amplemarket_api.types.UNSET, imported (with attrs) when first needed, not by import amplemarket
+# amplemarket_api.types.UNSET, imported (with attrs) when first needed, not by `import amplemarket`
+_UNSET: list[Any] = []
 
 
 def _unset(value: Any) -> Any:
