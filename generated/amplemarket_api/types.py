@@ -150,30 +150,35 @@ def parse_json(content: bytes | str, build: Callable[[Any], _Built]) -> _Built:
         return build(decode_json(content))
 
 
-_strict: dict[type, Callable[[bytes | str], Any]] | None = None
+_strict: dict[type, Callable[[bytes | str], Any]] = {}  # model -> its strict parser, built on first use
+_shapes: dict[type, tuple[Any, Callable[[Any], Any]]] | None = None  # _fast.STRICT; empty without msgspec
 _REFUSED: tuple[type[BaseException], ...] = (ValueError,)
 
 
 def _strict_parser(model: type) -> Callable[[bytes | str], Any] | None:
-    """The strict decoder of ``model`` (from ``_fast.py``), built on first use; None without msgspec."""
-    global _strict, _REFUSED
-    if _strict is None:
+    """The strict parser of ``model`` (a msgspec decoder of its Struct, then the builder from ``_fast.py``)."""
+    global _shapes, _REFUSED
+    parser = _strict.get(model)
+    if parser is not None:
+        return parser
+    if _shapes is None:
         try:
             import msgspec
 
             from . import _fast
         except ImportError:
-            _strict = {}
+            _shapes = {}
         else:
             _REFUSED = (msgspec.ValidationError, msgspec.DecodeError, ValueError, TypeError, KeyError, AttributeError)
-            _strict = {}
-            for cls, (struct, build) in _fast.STRICT.items():
-                _strict[cls] = _compose(msgspec.json.Decoder(struct).decode, build)
-    return _strict.get(model)
+            _shapes = _fast.STRICT
+    shape = _shapes.get(model)
+    if shape is None:
+        return None
+    import msgspec.json
 
-
-def _compose(decode: Callable[[bytes | str], Any], build: Callable[[Any], Any]) -> Callable[[bytes | str], Any]:
-    return lambda content: build(decode(content))
+    decode, build = msgspec.json.Decoder(shape[0]).decode, shape[1]
+    parser = _strict[model] = lambda content: build(decode(content))
+    return parser
 
 
 _Model = TypeVar("_Model")
