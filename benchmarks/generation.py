@@ -129,7 +129,7 @@ def importtime_breakdown(env: Mapping[str, str], cwd: str, top: int = 5) -> str:
 
 
 def measure(quick: bool = False) -> list[Row]:
-    runs, rounds = (1, 5) if quick else (3, 9)
+    runs, rounds = (1, 9) if quick else (3, 15)
     times, files, problems = _generate(runs)
     same = "identical to" if not problems else f"{len(problems)} difference(s) from"
     rows = [
