@@ -167,6 +167,14 @@ def test_the_endpoint_parser_round_trips_the_tolerance_corpus(case: Case) -> Non
         assert repr(parsed) == repr(reference)
 
 
+def _fail_inside_two_pauses() -> None:
+    with paused_gc:
+        with paused_gc:
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still holds
+        raise RuntimeError("inside")
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_the_collector_state_comes_back_after_a_parse(enabled: bool) -> None:
     was = gc.isenabled()
@@ -177,11 +185,7 @@ def test_the_collector_state_comes_back_after_a_parse(enabled: bool) -> None:
         assert _tolerant(case, raw) is not None
         assert gc.isenabled() is enabled
         with pytest.raises(RuntimeError, match="inside"):
-            with paused_gc:
-                with paused_gc:
-                    assert not gc.isenabled()
-                assert not gc.isenabled()  # the outer pause still holds
-                raise RuntimeError("inside")
+            _fail_inside_two_pauses()
         assert gc.isenabled() is enabled
         assert _tolerant(case, b"not json") is None  # a body that fails to parse restores it too
         assert gc.isenabled() is enabled
@@ -288,7 +292,8 @@ def test_documented_bodies_take_the_strict_path_and_odd_ones_fall_back(
 @pytest.mark.parametrize("package", ["amplemarket_api", "apollo_api"])
 def test_most_response_models_have_a_strict_decoder(package: str) -> None:
     fast = __import__(f"{package}._fast", fromlist=["STRICT"])
-    responses = {type(_tolerant(case, json.dumps(_variants(case)[0]).encode())) for case in CASES if case.package == package}
+    cases = [case for case in CASES if case.package == package]
+    responses = {type(_tolerant(case, json.dumps(_variants(case)[0]).encode())) for case in cases}
     strict = responses & set(fast.STRICT)
     assert len(strict) >= 0.8 * len(responses), sorted(c.__name__ for c in responses - strict)
 
@@ -309,3 +314,24 @@ def test_without_msgspec_the_package_parses_on_the_tolerant_path(package: str) -
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("tolerant ")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"city": "Lisbon", "city": null}',  # a repeated key: the last one wins, as in json.loads
+        b'{"is_primary": 1}',  # an int where a bool is documented
+        b'{"is_primary": true, "postal_code": 1100}',  # a number where a string is documented
+        b'{"city": "\\ud800"}',  # a lone surrogate
+        b'{"city": "Lisboa", "zz": 12345678901234567890123}',  # an integer beyond 64 bits
+        b'{"address": "1 Rua Augusta", "country": "PT", "state": "", "city": "Lisbon", "postal_code": "1100-053"}',
+    ],
+)
+def test_parse_model_equals_the_tolerant_path_on_edge_bodies(raw: bytes) -> None:
+    from amplemarket_api.models import Location
+    from amplemarket_api.types import parse_model
+
+    parsed, reference = parse_model(raw, Location), Location.from_dict(json.loads(raw))
+    assert parsed.to_dict() == reference.to_dict()
+    assert repr(parsed) == repr(reference)
+    assert parsed.additional_properties == reference.additional_properties
