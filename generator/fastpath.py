@@ -12,7 +12,9 @@ is always what ``from_dict(json.loads(...))`` gives; only the time differs.
 The shapes are read from the generated classes themselves (their attrs fields, type hints and the
 ``_FIELDS`` key order), in a subprocess that imports the freshly generated package: ``python -m
 generator.fastpath FOLDER PACKAGE`` prints the module.  A model whose shape cannot be expressed strictly
-(a union of two kinds of value, say) is left to its own ``from_dict``, inside a strict parent too.
+(a union of two kinds of value, say) is left to its own ``from_dict``, inside a strict parent too.  A
+date-time is decoded as a string and parsed with ``fromisoformat`` as ``from_dict`` does (msgspec's own
+date-time parsing accepts other forms and gives other time zone objects).
 """
 
 from __future__ import annotations
@@ -95,7 +97,9 @@ class Writer:
             return Shape(_SCALARS[hint])
         if hint in _RICH:
             if hint is datetime.datetime:
-                raise Unexpressible("date-times")  # msgspec's and fromisoformat's accepted forms differ
+                # msgspec's accepted forms and time zones differ from fromisoformat's: decoded as a string,
+                # then parsed as from_dict parses it (a string it refuses is kept, as there)
+                return Shape("str", lambda v: f"_datetime({v})", "str")
             return Shape(_RICH[hint])
         origin = typing.get_origin(hint)
         if origin is list:
@@ -230,6 +234,16 @@ class Writer:
             *sorted(self.imports),
             "",
             "_new = object.__new__",
+            "",
+            "",
+            "def _datetime(value: str) -> datetime.datetime | str:",
+            '    """A date-time as the models\' from_dict reads it: ``fromisoformat``, or the string it refuses."""',
+            "    try:",
+            "        return datetime.datetime.fromisoformat(value)",
+            "    except ValueError:",
+            "        return value",
+            "",
+            "",
             "_ABSENT: Any = UNSET  # what a Struct holds for an absent optional field: the models' own marker",
             "",
             "",

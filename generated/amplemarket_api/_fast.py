@@ -25,6 +25,7 @@ from .models.add_leads_request_settings import AddLeadsRequestSettings
 from .models.add_leads_request_settings_leads_distribution import (
     AddLeadsRequestSettingsLeadsDistribution,
 )
+from .models.call import Call
 from .models.call_contact import CallContact
 from .models.call_disposition import CallDisposition
 from .models.call_dispositions import CallDispositions
@@ -110,6 +111,7 @@ from .models.phone_number_review_request import PhoneNumberReviewRequest
 from .models.phone_number_source import PhoneNumberSource
 from .models.phone_number_type import PhoneNumberType
 from .models.sequence import Sequence
+from .models.sequence_status import SequenceStatus
 from .models.sequences import Sequences
 from .models.single_contact import SingleContact
 from .models.skipped_lead import SkippedLead
@@ -132,6 +134,16 @@ from .models.validation_errors import ValidationErrors
 from .types import UNSET
 
 _new = object.__new__
+
+
+def _datetime(value: str) -> datetime.datetime | str:
+    """A date-time as the models' from_dict reads it: ``fromisoformat``, or the string it refuses."""
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+
+
 _ABSENT: Any = UNSET  # what a Struct holds for an absent optional field: the models' own marker
 
 
@@ -299,6 +311,75 @@ def _CallContact_model(s: _CallContact) -> CallContact:
     o._id = s.f0
     o._name = s.f1
     o._email = s.f2
+    o.additional_properties = {}
+    return o
+
+
+class _Call(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "id",
+        "f1": "from",
+        "f2": "to",
+        "f3": "duration",
+        "f4": "answered",
+        "f5": "human",
+        "f6": "transcription",
+        "f7": "notes",
+        "f8": "recording_url",
+        "f9": "disposition_id",
+        "f10": "task_id",
+        "f11": "user_id",
+        "f12": "external",
+        "f13": "start_date",
+        "f14": "contact",
+        "f15": "disposition_name",
+        "f16": "user_email",
+        "f17": "transcript",
+    },
+):
+    f0: uuid.UUID | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: str | None = _ABSENT
+    f3: int | None = _ABSENT
+    f4: bool | None = _ABSENT
+    f5: bool | None = _ABSENT
+    f6: str | None = _ABSENT
+    f7: str | None = _ABSENT
+    f8: str | None = _ABSENT
+    f9: uuid.UUID | None = _ABSENT
+    f10: uuid.UUID | None = _ABSENT
+    f11: uuid.UUID | None = _ABSENT
+    f12: bool | None = _ABSENT
+    f13: str | None = _ABSENT
+    f14: _CallContact | None = _ABSENT
+    f15: str | None = _ABSENT
+    f16: str | None = _ABSENT
+    f17: list[Any] | None = _ABSENT
+
+
+def _Call_model(s: _Call) -> Call:
+    o: Call = _new(Call)
+    o._id = s.f0
+    o._from_ = s.f1
+    o._to = s.f2
+    o._duration = s.f3
+    o._answered = s.f4
+    o._human = s.f5
+    o._transcription = s.f6
+    o._notes = s.f7
+    o._recording_url = s.f8
+    o._disposition_id = s.f9
+    o._task_id = s.f10
+    o._user_id = s.f11
+    o._external = s.f12
+    o._start_date = _datetime(s.f13) if isinstance(s.f13, str) else s.f13
+    o._contact = _CallContact_model(s.f14) if isinstance(s.f14, _CallContact) else s.f14
+    o._disposition_name = s.f15
+    o._user_email = s.f16
+    o._transcript = s.f17
     o.additional_properties = {}
     return o
 
@@ -875,17 +956,52 @@ def _Errors_model(s: _Errors) -> Errors:
     return o
 
 
+class _ExcludedDomain(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "domain",
+        "f1": "source",
+        "f2": "date_added",
+        "f3": "excluded_reason",
+        "f4": "excluded_reasons",
+        "f5": "_links",
+    },
+):
+    f0: str | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: str | None = _ABSENT
+    f3: str | None = _ABSENT
+    f4: list[str | None] | None = _ABSENT
+    f5: dict[str, Any] | None = _ABSENT
+
+
+def _ExcludedDomain_model(s: _ExcludedDomain) -> ExcludedDomain:
+    o: ExcludedDomain = _new(ExcludedDomain)
+    o._domain = s.f0
+    o._source = s.f1
+    o._date_added = _datetime(s.f2) if isinstance(s.f2, str) else s.f2
+    o._excluded_reason = s.f3
+    o._excluded_reasons = s.f4
+    o._links = Links.from_dict(s.f5) if isinstance(s.f5, dict) else s.f5
+    o.additional_properties = {}
+    return o
+
+
 class _ExcludedDomains(
     msgspec.Struct, forbid_unknown_fields=True, gc=False, rename={"f0": "excluded_domains", "f1": "_links"}
 ):
-    f0: list[dict[str, Any] | None] | None = _ABSENT
+    f0: list[_ExcludedDomain | None] | None = _ABSENT
     f1: dict[str, Any] | None = _ABSENT
 
 
 def _ExcludedDomains_model(s: _ExcludedDomains) -> ExcludedDomains:
     o: ExcludedDomains = _new(ExcludedDomains)
     o._excluded_domains = (
-        [ExcludedDomain.from_dict(x) if isinstance(x, dict) else x for x in s.f0] if isinstance(s.f0, list) else s.f0
+        [_ExcludedDomain_model(x) if isinstance(x, _ExcludedDomain) else x for x in s.f0]
+        if isinstance(s.f0, list)
+        else s.f0
     )
     o._links = Links.from_dict(s.f1) if isinstance(s.f1, dict) else s.f1
     o.additional_properties = {}
@@ -927,17 +1043,52 @@ def _ExcludedDomainsRequest_model(s: _ExcludedDomainsRequest) -> ExcludedDomains
     return o
 
 
+class _ExcludedEmail(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "email",
+        "f1": "source",
+        "f2": "date_added",
+        "f3": "excluded_reason",
+        "f4": "excluded_reasons",
+        "f5": "_links",
+    },
+):
+    f0: str | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: str | None = _ABSENT
+    f3: str | None = _ABSENT
+    f4: list[str | None] | None = _ABSENT
+    f5: dict[str, Any] | None = _ABSENT
+
+
+def _ExcludedEmail_model(s: _ExcludedEmail) -> ExcludedEmail:
+    o: ExcludedEmail = _new(ExcludedEmail)
+    o._email = s.f0
+    o._source = s.f1
+    o._date_added = _datetime(s.f2) if isinstance(s.f2, str) else s.f2
+    o._excluded_reason = s.f3
+    o._excluded_reasons = s.f4
+    o._links = Links.from_dict(s.f5) if isinstance(s.f5, dict) else s.f5
+    o.additional_properties = {}
+    return o
+
+
 class _ExcludedEmails(
     msgspec.Struct, forbid_unknown_fields=True, gc=False, rename={"f0": "excluded_emails", "f1": "_links"}
 ):
-    f0: list[dict[str, Any] | None] | None = _ABSENT
+    f0: list[_ExcludedEmail | None] | None = _ABSENT
     f1: dict[str, Any] | None = _ABSENT
 
 
 def _ExcludedEmails_model(s: _ExcludedEmails) -> ExcludedEmails:
     o: ExcludedEmails = _new(ExcludedEmails)
     o._excluded_emails = (
-        [ExcludedEmail.from_dict(x) if isinstance(x, dict) else x for x in s.f0] if isinstance(s.f0, list) else s.f0
+        [_ExcludedEmail_model(x) if isinstance(x, _ExcludedEmail) else x for x in s.f0]
+        if isinstance(s.f0, list)
+        else s.f0
     )
     o._links = Links.from_dict(s.f1) if isinstance(s.f1, dict) else s.f1
     o.additional_properties = {}
@@ -1688,15 +1839,57 @@ def _PhoneNumberReviewRequest_model(s: _PhoneNumberReviewRequest) -> PhoneNumber
     return o
 
 
+class _Sequence(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "id",
+        "f1": "name",
+        "f2": "status",
+        "f3": "created_at",
+        "f4": "updated_at",
+        "f5": "created_by_user_id",
+        "f6": "created_by_user_email",
+        "f7": "dynamic_fields_used",
+        "f8": "_links",
+    },
+):
+    f0: str | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: SequenceStatus | None = _ABSENT
+    f3: str | None = _ABSENT
+    f4: str | None = _ABSENT
+    f5: str | None = _ABSENT
+    f6: str | None = _ABSENT
+    f7: list[Any] | None = _ABSENT
+    f8: dict[str, Any] | None = _ABSENT
+
+
+def _Sequence_model(s: _Sequence) -> Sequence:
+    o: Sequence = _new(Sequence)
+    o._id = s.f0
+    o._name = s.f1
+    o._status = s.f2
+    o._created_at = _datetime(s.f3) if isinstance(s.f3, str) else s.f3
+    o._updated_at = _datetime(s.f4) if isinstance(s.f4, str) else s.f4
+    o._created_by_user_id = s.f5
+    o._created_by_user_email = s.f6
+    o._dynamic_fields_used = s.f7
+    o._links = Links.from_dict(s.f8) if isinstance(s.f8, dict) else s.f8
+    o.additional_properties = {}
+    return o
+
+
 class _Sequences(msgspec.Struct, forbid_unknown_fields=True, gc=False, rename={"f0": "sequences", "f1": "_links"}):
-    f0: list[dict[str, Any] | None] | None = _ABSENT
+    f0: list[_Sequence | None] | None = _ABSENT
     f1: dict[str, Any] | None = _ABSENT
 
 
 def _Sequences_model(s: _Sequences) -> Sequences:
     o: Sequences = _new(Sequences)
     o._sequences = (
-        [Sequence.from_dict(x) if isinstance(x, dict) else x for x in s.f0] if isinstance(s.f0, list) else s.f0
+        [_Sequence_model(x) if isinstance(x, _Sequence) else x for x in s.f0] if isinstance(s.f0, list) else s.f0
     )
     o._links = Links.from_dict(s.f1) if isinstance(s.f1, dict) else s.f1
     o.additional_properties = {}
@@ -1778,12 +1971,6 @@ def _StartBatchOfPersonEnrichmentsRequest_model(
     return o
 
 
-def _TaskAction_model(d: dict[str, Any]) -> TaskAction:
-    o: TaskAction = _new(TaskAction)
-    o.additional_properties = d
-    return o
-
-
 class _TaskContact(
     msgspec.Struct, forbid_unknown_fields=True, gc=False, rename={"f0": "id", "f1": "name", "f2": "email"}
 ):
@@ -1798,6 +1985,63 @@ def _TaskContact_model(s: _TaskContact) -> TaskContact:
     o._name = s.f1
     o._email = s.f2
     o.additional_properties = {}
+    return o
+
+
+class _Task(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "id",
+        "f1": "automatic",
+        "f2": "type",
+        "f3": "status",
+        "f4": "due_on",
+        "f5": "finished_on",
+        "f6": "notes",
+        "f7": "sequence_key",
+        "f8": "sequence_name",
+        "f9": "user_id",
+        "f10": "user_email",
+        "f11": "contact",
+    },
+):
+    f0: uuid.UUID | None = _ABSENT
+    f1: bool | None = _ABSENT
+    f2: str | None = _ABSENT
+    f3: str | None = _ABSENT
+    f4: str | None = _ABSENT
+    f5: str | None = _ABSENT
+    f6: str | None = _ABSENT
+    f7: str | None = _ABSENT
+    f8: str | None = _ABSENT
+    f9: str | None = _ABSENT
+    f10: str | None = _ABSENT
+    f11: _TaskContact | None = _ABSENT
+
+
+def _Task_model(s: _Task) -> Task:
+    o: Task = _new(Task)
+    o._id = s.f0
+    o._automatic = s.f1
+    o._type_ = s.f2
+    o._status = s.f3
+    o._due_on = _datetime(s.f4) if isinstance(s.f4, str) else s.f4
+    o._finished_on = _datetime(s.f5) if isinstance(s.f5, str) else s.f5
+    o._notes = s.f6
+    o._sequence_key = s.f7
+    o._sequence_name = s.f8
+    o._user_id = s.f9
+    o._user_email = s.f10
+    o._contact = _TaskContact_model(s.f11) if isinstance(s.f11, _TaskContact) else s.f11
+    o.additional_properties = {}
+    return o
+
+
+def _TaskAction_model(d: dict[str, Any]) -> TaskAction:
+    o: TaskAction = _new(TaskAction)
+    o.additional_properties = d
     return o
 
 
@@ -1824,13 +2068,13 @@ def _TaskTypes_model(s: _TaskTypes) -> TaskTypes:
 
 
 class _Tasks(msgspec.Struct, forbid_unknown_fields=True, gc=False, rename={"f0": "tasks", "f1": "_links"}):
-    f0: list[dict[str, Any] | None] | None = _ABSENT
+    f0: list[_Task | None] | None = _ABSENT
     f1: dict[str, Any] | None = _ABSENT
 
 
 def _Tasks_model(s: _Tasks) -> Tasks:
     o: Tasks = _new(Tasks)
-    o._tasks = [Task.from_dict(x) if isinstance(x, dict) else x for x in s.f0] if isinstance(s.f0, list) else s.f0
+    o._tasks = [_Task_model(x) if isinstance(x, _Task) else x for x in s.f0] if isinstance(s.f0, list) else s.f0
     o._links = Links.from_dict(s.f1) if isinstance(s.f1, dict) else s.f1
     o.additional_properties = {}
     return o
@@ -1917,6 +2161,7 @@ STRICT: dict[type, tuple[type, Any]] = {
     AddLeadsRequestSettings: (_AddLeadsRequestSettings, _AddLeadsRequestSettings_model),
     AddLeadsRequestLeadsItemData: (dict[str, str | None], _AddLeadsRequestLeadsItemData_model),
     AddLeadsRequestLeadsItemOverrides: (_AddLeadsRequestLeadsItemOverrides, _AddLeadsRequestLeadsItemOverrides_model),
+    Call: (_Call, _Call_model),
     CallContact: (_CallContact, _CallContact_model),
     CallDisposition: (_CallDisposition, _CallDisposition_model),
     CallDispositions: (_CallDispositions, _CallDispositions_model),
@@ -1940,12 +2185,14 @@ STRICT: dict[type, tuple[type, Any]] = {
     EmailValidationsRequest: (_EmailValidationsRequest, _EmailValidationsRequest_model),
     EmailValidationsRequestEmailsItem: (_EmailValidationsRequestEmailsItem, _EmailValidationsRequestEmailsItem_model),
     Errors: (_Errors, _Errors_model),
+    ExcludedDomain: (_ExcludedDomain, _ExcludedDomain_model),
     ExcludedDomains: (_ExcludedDomains, _ExcludedDomains_model),
     ExcludedDomainsRequest: (_ExcludedDomainsRequest, _ExcludedDomainsRequest_model),
     ExcludedDomainsRequestExcludedDomainsItem: (
         _ExcludedDomainsRequestExcludedDomainsItem,
         _ExcludedDomainsRequestExcludedDomainsItem_model,
     ),
+    ExcludedEmail: (_ExcludedEmail, _ExcludedEmail_model),
     ExcludedEmails: (_ExcludedEmails, _ExcludedEmails_model),
     ExcludedEmailsRequest: (_ExcludedEmailsRequest, _ExcludedEmailsRequest_model),
     ExcludedEmailsRequestExcludedEmailsItem: (
@@ -1976,6 +2223,7 @@ STRICT: dict[type, tuple[type, Any]] = {
     PersonSearch: (_PersonSearch, _PersonSearch_model),
     PhoneNumberReview: (dict[str, Any], _PhoneNumberReview_model),
     PhoneNumberReviewRequest: (_PhoneNumberReviewRequest, _PhoneNumberReviewRequest_model),
+    Sequence: (_Sequence, _Sequence_model),
     Sequences: (_Sequences, _Sequences_model),
     SingleContact: (_SingleContact, _SingleContact_model),
     StartBatchOfPersonEnrichmentsRequest: (
@@ -1986,8 +2234,9 @@ STRICT: dict[type, tuple[type, Any]] = {
         _StartBatchOfPersonEnrichmentsRequestLeadsItem,
         _StartBatchOfPersonEnrichmentsRequestLeadsItem_model,
     ),
-    TaskAction: (dict[str, Any], _TaskAction_model),
+    Task: (_Task, _Task_model),
     TaskContact: (_TaskContact, _TaskContact_model),
+    TaskAction: (dict[str, Any], _TaskAction_model),
     TaskStatuses: (_TaskStatuses, _TaskStatuses_model),
     TaskTypes: (_TaskTypes, _TaskTypes_model),
     Tasks: (_Tasks, _Tasks_model),

@@ -7,6 +7,7 @@ not document, and the caller then parses the body with the tolerant ``from_dict`
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import msgspec
@@ -20,6 +21,7 @@ from .models.contact_typed_custom_fields import ContactTypedCustomFields
 from .models.dialer_flags import DialerFlags
 from .models.employment_history import EmploymentHistory
 from .models.error_response import ErrorResponse
+from .models.funding_event import FundingEvent
 from .models.match_response import MatchResponse
 from .models.organization import Organization
 from .models.organization_industry_tag_hash import OrganizationIndustryTagHash
@@ -30,6 +32,16 @@ from .models.technology import Technology
 from .types import UNSET
 
 _new = object.__new__
+
+
+def _datetime(value: str) -> datetime.datetime | str:
+    """A date-time as the models' from_dict reads it: ``fromisoformat``, or the string it refuses."""
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+
+
 _ABSENT: Any = UNSET  # what a Struct holds for an absent optional field: the models' own marker
 
 
@@ -90,6 +102,401 @@ def _BulkMatchRequest_model(s: _BulkMatchRequest) -> BulkMatchRequest:
     return o
 
 
+class _EmploymentHistory(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "_id",
+        "f1": "created_at",
+        "f2": "current",
+        "f3": "degree",
+        "f4": "description",
+        "f5": "emails",
+        "f6": "end_date",
+        "f7": "grade_level",
+        "f8": "kind",
+        "f9": "major",
+        "f10": "organization_id",
+        "f11": "organization_name",
+        "f12": "raw_address",
+        "f13": "start_date",
+        "f14": "title",
+        "f15": "updated_at",
+        "f16": "id",
+        "f17": "key",
+    },
+):
+    f0: str | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: bool | None = _ABSENT
+    f3: Any = _ABSENT
+    f4: Any = _ABSENT
+    f5: Any = _ABSENT
+    f6: datetime.date | None = _ABSENT
+    f7: Any = _ABSENT
+    f8: Any = _ABSENT
+    f9: Any = _ABSENT
+    f10: str | None = _ABSENT
+    f11: str | None = _ABSENT
+    f12: str | None = _ABSENT
+    f13: datetime.date | None = _ABSENT
+    f14: str | None = _ABSENT
+    f15: str | None = _ABSENT
+    f16: str | None = _ABSENT
+    f17: str | None = _ABSENT
+
+
+def _EmploymentHistory_model(s: _EmploymentHistory) -> EmploymentHistory:
+    o: EmploymentHistory = _new(EmploymentHistory)
+    o._field_id = s.f0
+    o._created_at = _datetime(s.f1) if isinstance(s.f1, str) else s.f1
+    o._current = s.f2
+    o._degree = s.f3
+    o._description = s.f4
+    o._emails = s.f5
+    o._end_date = s.f6
+    o._grade_level = s.f7
+    o._kind = s.f8
+    o._major = s.f9
+    o._organization_id = s.f10
+    o._organization_name = s.f11
+    o._raw_address = s.f12
+    o._start_date = s.f13
+    o._title = s.f14
+    o._updated_at = _datetime(s.f15) if isinstance(s.f15, str) else s.f15
+    o._id = s.f16
+    o._key = s.f17
+    o.additional_properties = {}
+    return o
+
+
+def _ContactTypedCustomFields_model(d: dict[str, Any]) -> ContactTypedCustomFields:
+    o: ContactTypedCustomFields = _new(ContactTypedCustomFields)
+    o.additional_properties = d
+    return o
+
+
+class _ContactEmail(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "email",
+        "f1": "email_md5",
+        "f2": "email_sha256",
+        "f3": "email_status",
+        "f4": "email_source",
+        "f5": "extrapolated_email_confidence",
+        "f6": "position",
+        "f7": "email_from_customer",
+        "f8": "free_domain",
+    },
+):
+    f0: str | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: str | None = _ABSENT
+    f3: str | None = _ABSENT
+    f4: Any = _ABSENT
+    f5: Any = _ABSENT
+    f6: int | None = _ABSENT
+    f7: bool | None = _ABSENT
+    f8: bool | None = _ABSENT
+
+
+def _ContactEmail_model(s: _ContactEmail) -> ContactEmail:
+    o: ContactEmail = _new(ContactEmail)
+    o._email = s.f0
+    o._email_md5 = s.f1
+    o._email_sha256 = s.f2
+    o._email_status = s.f3
+    o._email_source = s.f4
+    o._extrapolated_email_confidence = s.f5
+    o._position = s.f6
+    o._email_from_customer = s.f7
+    o._free_domain = s.f8
+    o.additional_properties = {}
+    return o
+
+
+class _DialerFlags(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "country_name",
+        "f1": "country_enabled",
+        "f2": "high_risk_calling_enabled",
+        "f3": "potential_high_risk_number",
+    },
+):
+    f0: str | None = _ABSENT
+    f1: bool | None = _ABSENT
+    f2: bool | None = _ABSENT
+    f3: bool | None = _ABSENT
+
+
+def _DialerFlags_model(s: _DialerFlags) -> DialerFlags:
+    o: DialerFlags = _new(DialerFlags)
+    o._country_name = s.f0
+    o._country_enabled = s.f1
+    o._high_risk_calling_enabled = s.f2
+    o._potential_high_risk_number = s.f3
+    o.additional_properties = {}
+    return o
+
+
+class _PhoneNumber(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "raw_number",
+        "f1": "sanitized_number",
+        "f2": "type",
+        "f3": "position",
+        "f4": "status",
+        "f5": "dnc_status",
+        "f6": "dnc_other_info",
+        "f7": "dialer_flags",
+    },
+):
+    f0: str | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: Any = _ABSENT
+    f3: int | None = _ABSENT
+    f4: str | None = _ABSENT
+    f5: Any = _ABSENT
+    f6: Any = _ABSENT
+    f7: _DialerFlags | None = _ABSENT
+
+
+def _PhoneNumber_model(s: _PhoneNumber) -> PhoneNumber:
+    o: PhoneNumber = _new(PhoneNumber)
+    o._raw_number = s.f0
+    o._sanitized_number = s.f1
+    o._type_ = s.f2
+    o._position = s.f3
+    o._status = s.f4
+    o._dnc_status = s.f5
+    o._dnc_other_info = s.f6
+    o._dialer_flags = _DialerFlags_model(s.f7) if isinstance(s.f7, _DialerFlags) else s.f7
+    o.additional_properties = {}
+    return o
+
+
+class _Contact(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "contact_roles",
+        "f1": "id",
+        "f2": "first_name",
+        "f3": "last_name",
+        "f4": "name",
+        "f5": "linkedin_url",
+        "f6": "title",
+        "f7": "contact_stage_id",
+        "f8": "owner_id",
+        "f9": "creator_id",
+        "f10": "person_id",
+        "f11": "email_needs_tickling",
+        "f12": "organization_name",
+        "f13": "source",
+        "f14": "original_source",
+        "f15": "organization_id",
+        "f16": "headline",
+        "f17": "photo_url",
+        "f18": "present_raw_address",
+        "f19": "linkedin_uid",
+        "f20": "extrapolated_email_confidence",
+        "f21": "salesforce_id",
+        "f22": "salesforce_lead_id",
+        "f23": "salesforce_contact_id",
+        "f24": "salesforce_account_id",
+        "f25": "crm_owner_id",
+        "f26": "created_at",
+        "f27": "emailer_campaign_ids",
+        "f28": "direct_dial_status",
+        "f29": "direct_dial_enrichment_failed_at",
+        "f30": "email_status",
+        "f31": "email_source",
+        "f32": "account_id",
+        "f33": "last_activity_date",
+        "f34": "hubspot_vid",
+        "f35": "hubspot_company_id",
+        "f36": "crm_id",
+        "f37": "sanitized_phone",
+        "f38": "merged_crm_ids",
+        "f39": "updated_at",
+        "f40": "queued_for_crm_push",
+        "f41": "suggested_from_rule_engine_config_id",
+        "f42": "email_unsubscribed",
+        "f43": "label_ids",
+        "f44": "has_pending_email_arcgate_request",
+        "f45": "has_email_arcgate_request",
+        "f46": "existence_level",
+        "f47": "email",
+        "f48": "email_from_customer",
+        "f49": "typed_custom_fields",
+        "f50": "custom_field_errors",
+        "f51": "crm_record_url",
+        "f52": "email_status_unavailable_reason",
+        "f53": "email_true_status",
+        "f54": "updated_email_true_status",
+        "f55": "contact_rule_config_statuses",
+        "f56": "source_display_name",
+        "f57": "contact_emails",
+        "f58": "time_zone",
+        "f59": "phone_numbers",
+        "f60": "account_phone_note",
+        "f61": "free_domain",
+        "f62": "is_likely_to_engage",
+    },
+):
+    f0: list[Any] | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: str | None = _ABSENT
+    f3: str | None = _ABSENT
+    f4: str | None = _ABSENT
+    f5: str | None = _ABSENT
+    f6: str | None = _ABSENT
+    f7: str | None = _ABSENT
+    f8: str | None = _ABSENT
+    f9: str | None = _ABSENT
+    f10: str | None = _ABSENT
+    f11: Any = _ABSENT
+    f12: str | None = _ABSENT
+    f13: str | None = _ABSENT
+    f14: str | None = _ABSENT
+    f15: str | None = _ABSENT
+    f16: str | None = _ABSENT
+    f17: str | None = _ABSENT
+    f18: str | None = _ABSENT
+    f19: str | None = _ABSENT
+    f20: Any = _ABSENT
+    f21: str | None = _ABSENT
+    f22: str | None = _ABSENT
+    f23: str | None = _ABSENT
+    f24: str | None = _ABSENT
+    f25: str | None = _ABSENT
+    f26: str | None = _ABSENT
+    f27: list[Any] | None = _ABSENT
+    f28: Any = _ABSENT
+    f29: str | None = _ABSENT
+    f30: str | None = _ABSENT
+    f31: Any = _ABSENT
+    f32: str | None = _ABSENT
+    f33: Any = _ABSENT
+    f34: Any = _ABSENT
+    f35: str | None = _ABSENT
+    f36: str | None = _ABSENT
+    f37: str | None = _ABSENT
+    f38: Any = _ABSENT
+    f39: str | None = _ABSENT
+    f40: Any = _ABSENT
+    f41: str | None = _ABSENT
+    f42: Any = _ABSENT
+    f43: list[Any] | None = _ABSENT
+    f44: bool | None = _ABSENT
+    f45: bool | None = _ABSENT
+    f46: str | None = _ABSENT
+    f47: str | None = _ABSENT
+    f48: bool | None = _ABSENT
+    f49: dict[str, Any] | None = _ABSENT
+    f50: Any = _ABSENT
+    f51: str | None = _ABSENT
+    f52: Any = _ABSENT
+    f53: str | None = _ABSENT
+    f54: bool | None = _ABSENT
+    f55: list[Any] | None = _ABSENT
+    f56: str | None = _ABSENT
+    f57: list[_ContactEmail | None] | None = _ABSENT
+    f58: str | None = _ABSENT
+    f59: list[_PhoneNumber | None] | None = _ABSENT
+    f60: Any = _ABSENT
+    f61: bool | None = _ABSENT
+    f62: bool | None = _ABSENT
+
+
+def _Contact_model(s: _Contact) -> Contact:
+    o: Contact = _new(Contact)
+    o._contact_roles = s.f0
+    o._id = s.f1
+    o._first_name = s.f2
+    o._last_name = s.f3
+    o._name = s.f4
+    o._linkedin_url = s.f5
+    o._title = s.f6
+    o._contact_stage_id = s.f7
+    o._owner_id = s.f8
+    o._creator_id = s.f9
+    o._person_id = s.f10
+    o._email_needs_tickling = s.f11
+    o._organization_name = s.f12
+    o._source = s.f13
+    o._original_source = s.f14
+    o._organization_id = s.f15
+    o._headline = s.f16
+    o._photo_url = s.f17
+    o._present_raw_address = s.f18
+    o._linkedin_uid = s.f19
+    o._extrapolated_email_confidence = s.f20
+    o._salesforce_id = s.f21
+    o._salesforce_lead_id = s.f22
+    o._salesforce_contact_id = s.f23
+    o._salesforce_account_id = s.f24
+    o._crm_owner_id = s.f25
+    o._created_at = _datetime(s.f26) if isinstance(s.f26, str) else s.f26
+    o._emailer_campaign_ids = s.f27
+    o._direct_dial_status = s.f28
+    o._direct_dial_enrichment_failed_at = _datetime(s.f29) if isinstance(s.f29, str) else s.f29
+    o._email_status = s.f30
+    o._email_source = s.f31
+    o._account_id = s.f32
+    o._last_activity_date = s.f33
+    o._hubspot_vid = s.f34
+    o._hubspot_company_id = s.f35
+    o._crm_id = s.f36
+    o._sanitized_phone = s.f37
+    o._merged_crm_ids = s.f38
+    o._updated_at = _datetime(s.f39) if isinstance(s.f39, str) else s.f39
+    o._queued_for_crm_push = s.f40
+    o._suggested_from_rule_engine_config_id = s.f41
+    o._email_unsubscribed = s.f42
+    o._label_ids = s.f43
+    o._has_pending_email_arcgate_request = s.f44
+    o._has_email_arcgate_request = s.f45
+    o._existence_level = s.f46
+    o._email = s.f47
+    o._email_from_customer = s.f48
+    o._typed_custom_fields = _ContactTypedCustomFields_model(s.f49) if isinstance(s.f49, dict) else s.f49
+    o._custom_field_errors = s.f50
+    o._crm_record_url = s.f51
+    o._email_status_unavailable_reason = s.f52
+    o._email_true_status = s.f53
+    o._updated_email_true_status = s.f54
+    o._contact_rule_config_statuses = s.f55
+    o._source_display_name = s.f56
+    o._contact_emails = (
+        [_ContactEmail_model(x) if isinstance(x, _ContactEmail) else x for x in s.f57]
+        if isinstance(s.f57, list)
+        else s.f57
+    )
+    o._time_zone = s.f58
+    o._phone_numbers = (
+        [_PhoneNumber_model(x) if isinstance(x, _PhoneNumber) else x for x in s.f59]
+        if isinstance(s.f59, list)
+        else s.f59
+    )
+    o._account_phone_note = s.f60
+    o._free_domain = s.f61
+    o._is_likely_to_engage = s.f62
+    o.additional_properties = {}
+    return o
+
+
 def _OrganizationPrimaryPhone_model(d: dict[str, Any]) -> OrganizationPrimaryPhone:
     o: OrganizationPrimaryPhone = _new(OrganizationPrimaryPhone)
     o.additional_properties = d
@@ -99,6 +506,236 @@ def _OrganizationPrimaryPhone_model(d: dict[str, Any]) -> OrganizationPrimaryPho
 def _OrganizationIndustryTagHash_model(d: dict[str, Any]) -> OrganizationIndustryTagHash:
     o: OrganizationIndustryTagHash = _new(OrganizationIndustryTagHash)
     o.additional_properties = d
+    return o
+
+
+class _FundingEvent(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "id",
+        "f1": "date",
+        "f2": "news_url",
+        "f3": "type",
+        "f4": "investors",
+        "f5": "amount",
+        "f6": "currency",
+    },
+):
+    f0: str | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: str | None = _ABSENT
+    f3: str | None = _ABSENT
+    f4: str | None = _ABSENT
+    f5: str | None = _ABSENT
+    f6: str | None = _ABSENT
+
+
+def _FundingEvent_model(s: _FundingEvent) -> FundingEvent:
+    o: FundingEvent = _new(FundingEvent)
+    o._id = s.f0
+    o._date = _datetime(s.f1) if isinstance(s.f1, str) else s.f1
+    o._news_url = s.f2
+    o._type_ = s.f3
+    o._investors = s.f4
+    o._amount = s.f5
+    o._currency = s.f6
+    o.additional_properties = {}
+    return o
+
+
+class _Technology(
+    msgspec.Struct, forbid_unknown_fields=True, gc=False, rename={"f0": "uid", "f1": "name", "f2": "category"}
+):
+    f0: str | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: str | None = _ABSENT
+
+
+def _Technology_model(s: _Technology) -> Technology:
+    o: Technology = _new(Technology)
+    o._uid = s.f0
+    o._name = s.f1
+    o._category = s.f2
+    o.additional_properties = {}
+    return o
+
+
+class _Organization(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    gc=False,
+    rename={
+        "f0": "id",
+        "f1": "name",
+        "f2": "website_url",
+        "f3": "blog_url",
+        "f4": "angellist_url",
+        "f5": "linkedin_url",
+        "f6": "twitter_url",
+        "f7": "facebook_url",
+        "f8": "primary_phone",
+        "f9": "languages",
+        "f10": "alexa_ranking",
+        "f11": "phone",
+        "f12": "linkedin_uid",
+        "f13": "founded_year",
+        "f14": "publicly_traded_symbol",
+        "f15": "publicly_traded_exchange",
+        "f16": "logo_url",
+        "f17": "crunchbase_url",
+        "f18": "primary_domain",
+        "f19": "industry",
+        "f20": "keywords",
+        "f21": "estimated_num_employees",
+        "f22": "industries",
+        "f23": "secondary_industries",
+        "f24": "snippets_loaded",
+        "f25": "industry_tag_id",
+        "f26": "industry_tag_hash",
+        "f27": "retail_location_count",
+        "f28": "raw_address",
+        "f29": "street_address",
+        "f30": "city",
+        "f31": "state",
+        "f32": "postal_code",
+        "f33": "country",
+        "f34": "owned_by_organization_id",
+        "f35": "seo_description",
+        "f36": "short_description",
+        "f37": "suborganizations",
+        "f38": "num_suborganizations",
+        "f39": "annual_revenue_printed",
+        "f40": "annual_revenue",
+        "f41": "total_funding",
+        "f42": "total_funding_printed",
+        "f43": "latest_funding_round_date",
+        "f44": "latest_funding_stage",
+        "f45": "funding_events",
+        "f46": "technology_names",
+        "f47": "current_technologies",
+        "f48": "org_chart_root_people_ids",
+        "f49": "org_chart_sector",
+        "f50": "org_chart_removed",
+        "f51": "org_chart_show_department_filter",
+    },
+):
+    f0: str | None = _ABSENT
+    f1: str | None = _ABSENT
+    f2: str | None = _ABSENT
+    f3: str | None = _ABSENT
+    f4: str | None = _ABSENT
+    f5: str | None = _ABSENT
+    f6: str | None = _ABSENT
+    f7: str | None = _ABSENT
+    f8: dict[str, Any] | None = _ABSENT
+    f9: list[Any] | None = _ABSENT
+    f10: int | None = _ABSENT
+    f11: Any = _ABSENT
+    f12: str | None = _ABSENT
+    f13: int | None = _ABSENT
+    f14: Any = _ABSENT
+    f15: Any = _ABSENT
+    f16: str | None = _ABSENT
+    f17: str | None = _ABSENT
+    f18: str | None = _ABSENT
+    f19: str | None = _ABSENT
+    f20: list[str | None] | None = _ABSENT
+    f21: int | None = _ABSENT
+    f22: list[str | None] | None = _ABSENT
+    f23: list[Any] | None = _ABSENT
+    f24: bool | None = _ABSENT
+    f25: str | None = _ABSENT
+    f26: dict[str, str | None] | None = _ABSENT
+    f27: int | None = _ABSENT
+    f28: str | None = _ABSENT
+    f29: str | None = _ABSENT
+    f30: str | None = _ABSENT
+    f31: str | None = _ABSENT
+    f32: str | None = _ABSENT
+    f33: str | None = _ABSENT
+    f34: str | None = _ABSENT
+    f35: str | None = _ABSENT
+    f36: str | None = _ABSENT
+    f37: list[Any] | None = _ABSENT
+    f38: int | None = _ABSENT
+    f39: str | None = _ABSENT
+    f40: int | None = _ABSENT
+    f41: int | None = _ABSENT
+    f42: str | None = _ABSENT
+    f43: str | None = _ABSENT
+    f44: str | None = _ABSENT
+    f45: list[_FundingEvent | None] | None = _ABSENT
+    f46: list[str | None] | None = _ABSENT
+    f47: list[_Technology | None] | None = _ABSENT
+    f48: list[str | None] | None = _ABSENT
+    f49: str | None = _ABSENT
+    f50: bool | None = _ABSENT
+    f51: bool | None = _ABSENT
+
+
+def _Organization_model(s: _Organization) -> Organization:
+    o: Organization = _new(Organization)
+    o._id = s.f0
+    o._name = s.f1
+    o._website_url = s.f2
+    o._blog_url = s.f3
+    o._angellist_url = s.f4
+    o._linkedin_url = s.f5
+    o._twitter_url = s.f6
+    o._facebook_url = s.f7
+    o._primary_phone = _OrganizationPrimaryPhone_model(s.f8) if isinstance(s.f8, dict) else s.f8
+    o._languages = s.f9
+    o._alexa_ranking = s.f10
+    o._phone = s.f11
+    o._linkedin_uid = s.f12
+    o._founded_year = s.f13
+    o._publicly_traded_symbol = s.f14
+    o._publicly_traded_exchange = s.f15
+    o._logo_url = s.f16
+    o._crunchbase_url = s.f17
+    o._primary_domain = s.f18
+    o._industry = s.f19
+    o._keywords = s.f20
+    o._estimated_num_employees = s.f21
+    o._industries = s.f22
+    o._secondary_industries = s.f23
+    o._snippets_loaded = s.f24
+    o._industry_tag_id = s.f25
+    o._industry_tag_hash = _OrganizationIndustryTagHash_model(s.f26) if isinstance(s.f26, dict) else s.f26
+    o._retail_location_count = s.f27
+    o._raw_address = s.f28
+    o._street_address = s.f29
+    o._city = s.f30
+    o._state = s.f31
+    o._postal_code = s.f32
+    o._country = s.f33
+    o._owned_by_organization_id = s.f34
+    o._seo_description = s.f35
+    o._short_description = s.f36
+    o._suborganizations = s.f37
+    o._num_suborganizations = s.f38
+    o._annual_revenue_printed = s.f39
+    o._annual_revenue = s.f40
+    o._total_funding = s.f41
+    o._total_funding_printed = s.f42
+    o._latest_funding_round_date = _datetime(s.f43) if isinstance(s.f43, str) else s.f43
+    o._latest_funding_stage = s.f44
+    o._funding_events = (
+        [_FundingEvent_model(x) if isinstance(x, _FundingEvent) else x for x in s.f45]
+        if isinstance(s.f45, list)
+        else s.f45
+    )
+    o._technology_names = s.f46
+    o._current_technologies = (
+        [_Technology_model(x) if isinstance(x, _Technology) else x for x in s.f47] if isinstance(s.f47, list) else s.f47
+    )
+    o._org_chart_root_people_ids = s.f48
+    o._org_chart_sector = s.f49
+    o._org_chart_removed = s.f50
+    o._org_chart_show_department_filter = s.f51
+    o.additional_properties = {}
     return o
 
 
@@ -154,14 +791,14 @@ class _Person(
     f12: str | None = _ABSENT
     f13: str | None = _ABSENT
     f14: str | None = _ABSENT
-    f15: list[dict[str, Any] | None] | None = _ABSENT
+    f15: list[_EmploymentHistory | None] | None = _ABSENT
     f16: str | None = _ABSENT
     f17: str | None = _ABSENT
     f18: str | None = _ABSENT
     f19: str | None = _ABSENT
-    f20: dict[str, Any] | None = _ABSENT
+    f20: _Contact | None = _ABSENT
     f21: bool | None = _ABSENT
-    f22: dict[str, Any] | None = _ABSENT
+    f22: _Organization | None = _ABSENT
     f23: bool | None = _ABSENT
     f24: Any = _ABSENT
     f25: bool | None = _ABSENT
@@ -189,7 +826,7 @@ def _Person_model(s: _Person) -> Person:
     o._email = s.f13
     o._organization_id = s.f14
     o._employment_history = (
-        [EmploymentHistory.from_dict(x) if isinstance(x, dict) else x for x in s.f15]
+        [_EmploymentHistory_model(x) if isinstance(x, _EmploymentHistory) else x for x in s.f15]
         if isinstance(s.f15, list)
         else s.f15
     )
@@ -197,9 +834,9 @@ def _Person_model(s: _Person) -> Person:
     o._city = s.f17
     o._country = s.f18
     o._contact_id = s.f19
-    o._contact = Contact.from_dict(s.f20) if isinstance(s.f20, dict) else s.f20
+    o._contact = _Contact_model(s.f20) if isinstance(s.f20, _Contact) else s.f20
     o._revealed_for_current_team = s.f21
-    o._organization = Organization.from_dict(s.f22) if isinstance(s.f22, dict) else s.f22
+    o._organization = _Organization_model(s.f22) if isinstance(s.f22, _Organization) else s.f22
     o._is_likely_to_engage = s.f23
     o._intent_strength = s.f24
     o._show_intent = s.f25
@@ -250,81 +887,6 @@ def _BulkMatchResponse_model(s: _BulkMatchResponse) -> BulkMatchResponse:
     return o
 
 
-class _ContactEmail(
-    msgspec.Struct,
-    forbid_unknown_fields=True,
-    gc=False,
-    rename={
-        "f0": "email",
-        "f1": "email_md5",
-        "f2": "email_sha256",
-        "f3": "email_status",
-        "f4": "email_source",
-        "f5": "extrapolated_email_confidence",
-        "f6": "position",
-        "f7": "email_from_customer",
-        "f8": "free_domain",
-    },
-):
-    f0: str | None = _ABSENT
-    f1: str | None = _ABSENT
-    f2: str | None = _ABSENT
-    f3: str | None = _ABSENT
-    f4: Any = _ABSENT
-    f5: Any = _ABSENT
-    f6: int | None = _ABSENT
-    f7: bool | None = _ABSENT
-    f8: bool | None = _ABSENT
-
-
-def _ContactEmail_model(s: _ContactEmail) -> ContactEmail:
-    o: ContactEmail = _new(ContactEmail)
-    o._email = s.f0
-    o._email_md5 = s.f1
-    o._email_sha256 = s.f2
-    o._email_status = s.f3
-    o._email_source = s.f4
-    o._extrapolated_email_confidence = s.f5
-    o._position = s.f6
-    o._email_from_customer = s.f7
-    o._free_domain = s.f8
-    o.additional_properties = {}
-    return o
-
-
-def _ContactTypedCustomFields_model(d: dict[str, Any]) -> ContactTypedCustomFields:
-    o: ContactTypedCustomFields = _new(ContactTypedCustomFields)
-    o.additional_properties = d
-    return o
-
-
-class _DialerFlags(
-    msgspec.Struct,
-    forbid_unknown_fields=True,
-    gc=False,
-    rename={
-        "f0": "country_name",
-        "f1": "country_enabled",
-        "f2": "high_risk_calling_enabled",
-        "f3": "potential_high_risk_number",
-    },
-):
-    f0: str | None = _ABSENT
-    f1: bool | None = _ABSENT
-    f2: bool | None = _ABSENT
-    f3: bool | None = _ABSENT
-
-
-def _DialerFlags_model(s: _DialerFlags) -> DialerFlags:
-    o: DialerFlags = _new(DialerFlags)
-    o._country_name = s.f0
-    o._country_enabled = s.f1
-    o._high_risk_calling_enabled = s.f2
-    o._potential_high_risk_number = s.f3
-    o.additional_properties = {}
-    return o
-
-
 class _ErrorResponse(msgspec.Struct, forbid_unknown_fields=True, gc=False, rename={"f0": "error", "f1": "message"}):
     f0: str | None = _ABSENT
     f1: str | None = _ABSENT
@@ -349,75 +911,23 @@ def _MatchResponse_model(s: _MatchResponse) -> MatchResponse:
     return o
 
 
-class _PhoneNumber(
-    msgspec.Struct,
-    forbid_unknown_fields=True,
-    gc=False,
-    rename={
-        "f0": "raw_number",
-        "f1": "sanitized_number",
-        "f2": "type",
-        "f3": "position",
-        "f4": "status",
-        "f5": "dnc_status",
-        "f6": "dnc_other_info",
-        "f7": "dialer_flags",
-    },
-):
-    f0: str | None = _ABSENT
-    f1: str | None = _ABSENT
-    f2: Any = _ABSENT
-    f3: int | None = _ABSENT
-    f4: str | None = _ABSENT
-    f5: Any = _ABSENT
-    f6: Any = _ABSENT
-    f7: _DialerFlags | None = _ABSENT
-
-
-def _PhoneNumber_model(s: _PhoneNumber) -> PhoneNumber:
-    o: PhoneNumber = _new(PhoneNumber)
-    o._raw_number = s.f0
-    o._sanitized_number = s.f1
-    o._type_ = s.f2
-    o._position = s.f3
-    o._status = s.f4
-    o._dnc_status = s.f5
-    o._dnc_other_info = s.f6
-    o._dialer_flags = _DialerFlags_model(s.f7) if isinstance(s.f7, _DialerFlags) else s.f7
-    o.additional_properties = {}
-    return o
-
-
-class _Technology(
-    msgspec.Struct, forbid_unknown_fields=True, gc=False, rename={"f0": "uid", "f1": "name", "f2": "category"}
-):
-    f0: str | None = _ABSENT
-    f1: str | None = _ABSENT
-    f2: str | None = _ABSENT
-
-
-def _Technology_model(s: _Technology) -> Technology:
-    o: Technology = _new(Technology)
-    o._uid = s.f0
-    o._name = s.f1
-    o._category = s.f2
-    o.additional_properties = {}
-    return o
-
-
 # model class -> (the type it is decoded as, the function that builds the model from that)
 STRICT: dict[type, tuple[type, Any]] = {
     BulkMatchDetail: (_BulkMatchDetail, _BulkMatchDetail_model),
     BulkMatchRequest: (_BulkMatchRequest, _BulkMatchRequest_model),
     BulkMatchResponse: (_BulkMatchResponse, _BulkMatchResponse_model),
     Person: (_Person, _Person_model),
+    EmploymentHistory: (_EmploymentHistory, _EmploymentHistory_model),
+    Contact: (_Contact, _Contact_model),
+    ContactTypedCustomFields: (dict[str, Any], _ContactTypedCustomFields_model),
+    ContactEmail: (_ContactEmail, _ContactEmail_model),
+    PhoneNumber: (_PhoneNumber, _PhoneNumber_model),
+    DialerFlags: (_DialerFlags, _DialerFlags_model),
+    Organization: (_Organization, _Organization_model),
     OrganizationPrimaryPhone: (dict[str, Any], _OrganizationPrimaryPhone_model),
     OrganizationIndustryTagHash: (dict[str, str | None], _OrganizationIndustryTagHash_model),
-    ContactEmail: (_ContactEmail, _ContactEmail_model),
-    ContactTypedCustomFields: (dict[str, Any], _ContactTypedCustomFields_model),
-    DialerFlags: (_DialerFlags, _DialerFlags_model),
+    FundingEvent: (_FundingEvent, _FundingEvent_model),
+    Technology: (_Technology, _Technology_model),
     ErrorResponse: (_ErrorResponse, _ErrorResponse_model),
     MatchResponse: (_MatchResponse, _MatchResponse_model),
-    PhoneNumber: (_PhoneNumber, _PhoneNumber_model),
-    Technology: (_Technology, _Technology_model),
 }
