@@ -141,42 +141,33 @@ class _PausedGC:
 
 paused_gc = _PausedGC()
 
-_Built = TypeVar("_Built")
-
-
-def parse_json(content: bytes | str, build: Callable[[Any], _Built]) -> _Built:
-    """``build(decode_json(content))`` with the garbage collector paused (see ``_PausedGC``): how responses are read."""
-    with paused_gc:
-        return build(decode_json(content))
-
-
 _strict: dict[type, Callable[[bytes | str], Any]] = {}  # model -> its strict parser, built on first use
 _shapes: dict[type, tuple[Any, Callable[[Any], Any]]] | None = None  # _fast.STRICT; empty without msgspec
+_struct_decoder: Callable[[Any], Any] | None = None  # msgspec.json.Decoder, once msgspec is imported
 _REFUSED: tuple[type[BaseException], ...] = (ValueError,)
 
 
 def _strict_parser(model: type) -> Callable[[bytes | str], Any] | None:
     """The strict parser of ``model`` (a msgspec decoder of its Struct, then the builder from ``_fast.py``)."""
-    global _shapes, _REFUSED
+    global _shapes, _struct_decoder, _REFUSED
     parser = _strict.get(model)
     if parser is not None:
         return parser
     if _shapes is None:
         try:
-            import msgspec
+            import msgspec.json
 
             from . import _fast
         except ImportError:
             _shapes = {}
         else:
             _REFUSED = (msgspec.ValidationError, msgspec.DecodeError, ValueError, TypeError, KeyError, AttributeError)
+            _struct_decoder = msgspec.json.Decoder
             _shapes = _fast.STRICT
     shape = _shapes.get(model)
-    if shape is None:
+    if shape is None or _struct_decoder is None:
         return None
-    import msgspec.json
-
-    decode, build = msgspec.json.Decoder(shape[0]).decode, shape[1]
+    decode, build = _struct_decoder(shape[0]).decode, shape[1]
     parser = _strict[model] = lambda content: build(decode(content))
     return parser
 
@@ -208,7 +199,6 @@ def parse_model(content: bytes | str, model: type[_Model]) -> _Model:
         return built
 
 
-_VALUE_WIDTH = 60
 _VALUE_WIDTH = 60
 _REPR_WIDTH = 200
 
@@ -302,8 +292,11 @@ __all__ = [
     "Unset",
     "field_names",
     "fields_set",
+    "decode_json",
     "is_set",
+    "parse_model",
     "parse_uuid",
+    "paused_gc",
     "short_repr",
     "status_code_of",
 ]

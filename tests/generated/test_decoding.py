@@ -1,9 +1,10 @@
 """The fast paths give what the plain paths give.
 
-Generated endpoints (and the client's link pages) read bodies with the package's ``types.parse_json``:
-``decode_json`` (msgspec, falling back to ``json.loads``) with the garbage collector paused, then the
-generated ``from_dict``, which reads every declared key with one ``itemgetter`` call, fills absent ones
-with UNSET, copies lists of plain items in one call and builds lists of models with a comprehension.
+Generated endpoints (and the client's link pages) read bodies with the package's ``types.parse_model``,
+with the garbage collector paused: msgspec's strict decode into the Structs of ``_fast.py``, or for a body
+it refuses ``decode_json`` (msgspec, falling back to ``json.loads``) and the generated ``from_dict``, which
+reads every declared key with one ``itemgetter`` call, fills absent ones with UNSET, copies lists of plain
+items in one call and builds lists of models with a comprehension.
 Here: the decoded builtins equal ``json.loads``'s (values and types) on every cassette body and on odd JSON;
 on every documented response of the tolerance corpus and its variants (every field null, absent, odd;
 unknown keys; both at once), the endpoint's parser gives a model that round-trips to the very body and
